@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Runs the suites `make test` is made of and prints, last, the total "N passed, N failed".
+#   tests/run.sh [unit|fuzz|integration]...   (default: all three)
+# Unit tests and fuzz replays need no root; integration tests need root and a real kernel
+# (a missing kernel feature is a failure, not a skip).
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+suites=("$@")
+[ ${#suites[@]} -eq 0 ] && suites=(unit fuzz integration)
+total_pass=0
+total_fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Adds the counts of a runner's last "N passed, N failed" line; a runner that crashed or
+# printed no such line counts as one failure.
+count() {
+	local name=$1 rc=$2 line p f
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "FAIL $name: no result line (exit $rc)"
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	p=${line%% passed*}
+	f=${line#*, }
+	f=${f%% failed*}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL $name: exit $rc"
+		f=1
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+for s in "${suites[@]}"; do
+	case "$s" in
+	unit)
+		echo "== unit tests (ASan+UBSan)"
+		for t in "$BUILD"/tests/test_*; do
+			[ -x "$t" ] || continue
+			timeout 300 "$t" >"$log" 2>&1
+			rc=$?
+			grep -E '^(FAIL|  )' "$log"
+			[ $rc -ne 0 ] && tail -n 20 "$log"
+			echo "$(basename "$t"): $(tail -n 1 "$log")"
+			count "$(basename "$t")" $rc
+		done
+		;;
+	fuzz)
+		echo "== fuzz corpus replay (ASan+UBSan)"
+		for t in "$BUILD"/tests/replay_fuzz_*; do
+			[ -x "$t" ] || continue
+			n=$(basename "$t")
+			n=${n#replay_fuzz_}
+			timeout 600 "$t" "tests/fuzz/corpus/$n" >"$log" 2>&1
+			rc=$?
+			[ $rc -ne 0 ] && tail -n 20 "$log"
+			echo "fuzz_$n: $(tail -n 1 "$log")"
+			count "fuzz_$n" $rc
+		done
+		;;
+	integration)
+		echo "== integration tests (root, real kernel)"
+		BUILD="$BUILD" tests/integration/run.sh >"$log" 2>&1
+		rc=$?
+		cat "$log"
+		count integration $rc
+		;;
+	*)
+		echo "unknown suite '$s'" >&2
+		exit 2
+		;;
+	esac
+done
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
