@@ -37,6 +37,7 @@ BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
+BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 
 MON_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(MON_SRCS))
 ASAN_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS))
@@ -46,6 +47,8 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 REPLAY_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRCS))
 LIBFUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS))
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 DEPS_OK   := $(BUILD)/.deps-ok
 
 .PHONY: all deps test unit fuzz-replay integration demo bench fuzz install clean format
@@ -104,6 +107,15 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) | $(DEPS_OK) $(SKELS)
 	$(CLANG) $(CPPFLAGS) $(PKG_CFLAGS) -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
 		-o $@ $< $(filter monitor/wire/%.c monitor/util/%.c,$(LIB_SRCS)) $(PKG_LIBS)
 
+# --- benchmarks: optimized build of the library, no sanitizers --------------------------------
+$(BUILD)/libconduct.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libconduct.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libconduct.a $(PKG_LIBS) -lpthread
+
 # --- helper programs the integration tests run inside the sandbox --------------------------
 $(BUILD)/helpers/%: tests/helpers/%.c | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -130,7 +142,7 @@ fuzz: $(LIBFUZZ_BINS)
 demo: all
 	@BUILD=$(BUILD) examples/demo.sh
 
-bench: all
+bench: all $(BENCH_BINS)
 	@BUILD=$(BUILD) tests/bench/run.sh
 
 install: $(BUILD)/conduct
