@@ -394,9 +394,13 @@ int cli_parse(int argc, char **argv, struct cli *ret, struct error *err)
 			*ret = c;
 			return 0;
 		}
-		if (!allowed(c.command, opt))
-			return error_set(err, EINVAL, 0, 0, "%s: option '%s' does not apply", name,
-					 argv[optind - 1]);
+		if (!allowed(c.command, opt)) {
+			if (opt < 256)
+				return error_set(err, EINVAL, 0, 0,
+						 "%s: option '-%c' does not apply", name, opt);
+			return error_set(err, EINVAL, 0, 0, "%s: option '--%s' does not apply", name,
+					 long_options[longidx].name);
+		}
 		{
 			int r = parse_option(&c, opt, optarg, err);
 
