@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The recorder's network events, all on the sandbox's own loopback (--net none):
+# a connect racing a thread that rewrites the sockaddr buffer is recorded with the address
+# actually connected; one sendmmsg to two destinations gives two net.send with their sizes;
+# a DNS query datagram is captured whole and decoded; a TCP stream is reassembled in order up to
+# --flow-bytes per direction; a TLS 1.3 handshake yields the complete ClientHello and
+# ServerHello as net.data, decoded next to it.
+source tests/integration/lib.sh
+source tests/integration/test_record.inc
+
+# b64cat FLOW DIR: the bytes of one direction of a flow, concatenated by offset, as hex.
+b64cat() {
+	jq -r "select(.kind == \"net.data\" and .flow == $1 and .dir == \"$2\") | \"\(.offset) \(.b64)\"" "$T" |
+		python3 -c '
+import sys, base64
+buf = bytearray()
+for line in sys.stdin:
+    off, b = line.split()
+    data = base64.b64decode(b)
+    off = int(off)
+    if len(buf) < off + len(data):
+        buf.extend(b"\0" * (off + len(data) - len(buf)))
+    buf[off:off + len(data)] = data
+print(buf.hex())'
+}
+
+rrun race -- "$HELPERS/rec_net" race
+assert_eq "$RC" 0 "conduct status ($(cat "$SCRATCH/race.err"))"
+assert_no_loss
+GOT=$(ev '.kind == "net.connect" and .ret == 0' | jq -r '"peer \(.addr) \(.port)"' | sort)
+WANT=$(out_lines | grep '^peer ' | sort)
+assert_eq "$(wc -l <<<"$WANT" | tr -d ' ')" 30 "connects made"
+assert_eq "$GOT" "$WANT" "recorded connect addresses vs getpeername()"
+assert_eq "$(evn '.kind == "net.connect" and .pid == 2 and .proto == "tcp"')" 30 "connects attributed to the process"
+assert_eq "$(evn '.kind == "proc.fork" and .pid == 2 and .thread == true')" 2 "the two threads"
+
+rrun udp -- "$HELPERS/rec_net" udp
+assert_eq "$RC" 0 "conduct status ($(cat "$SCRATCH/udp.err"))"
+assert_no_loss
+assert_eq "$(ev '.kind == "net.send"' | jq -r '"\(.addr):\(.port) \(.bytes) \(.proto)"' | paste -sd,)" \
+	"127.0.0.1:5301 11 udp,127.0.0.2:5302 22 udp,127.0.0.1:53 30 udp" "net.send per datagram"
+F=$(ev '.kind == "net.send"' | jq -r .flow | sort -u)
+assert_eq "$(wc -l <<<"$F" | tr -d ' ')" 1 "one socket, one flow"
+assert_eq "$(ev ".kind == \"net.data\" and .flow == $F and .dir == \"out\"" | jq -r '"\(.addr):\(.port) \(.offset) \(.b64)"' | paste -sd,)" \
+	"127.0.0.1:5301 0 $(printf 'a%.0s' $(seq 11) | base64),127.0.0.2:5302 11 $(printf 'b%.0s' $(seq 22) | base64),127.0.0.1:53 33 EjQBAAABAAAAAAAABGxhYjEHZXhhbXBsZQAAAQAB" \
+	"UDP net.data with peer address"
+assert_eq "$(ev '.kind == "dns.query"' | jq -c '[.name, .qtype, .flow]')" "[\"lab1.example\",\"A\",$F]" "dns.query"
+
+rrun tcp --flow-bytes 16K -- "$HELPERS/rec_net" tcp
+assert_eq "$RC" 0 "conduct status ($(cat "$SCRATCH/tcp.err"))"
+assert_no_loss
+C=$(ev '.kind == "net.connect" and .port == 4200' | jq -r .flow)
+assert_eq "$(b64cat "$C" out)" "$(python3 -c 'print(bytes(i % 251 for i in range(16384)).hex())')" "client stream out (16 KiB of 20000)"
+assert_eq "$(b64cat "$C" in)" "$(python3 -c 'print(bytes((i * 7 + i // 256) % 256 for i in range(16384)).hex())')" "client stream in"
+assert_eq "$(jq -s "[.[] | select(.kind == \"net.data\" and .flow == $C and .dir == \"out\")] | map(.offset) == (map(.offset) | sort)" "$T")" true "net.data in stream order"
+
+# TLS 1.3 on loopback: openssl s_server and s_client both in the sandbox; the key pair lives in
+# the run's workdir (the host's /tmp is not visible inside)
+K="$SCRATCH/tls/work"
+mkdir -p "$K"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=lab.example \
+	-keyout "$K/key.pem" -out "$K/cert.pem" >/dev/null 2>&1 || fail "openssl req"
+chmod 0755 "$SCRATCH/tls" "$K"
+chmod 0644 "$K/key.pem"
+rrun tls -- /bin/sh -c "openssl s_server -quiet -naccept 1 -accept 127.0.0.1:4433 -cert $K/cert.pem -key $K/key.pem >/dev/null 2>&1 &
+	for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.2; echo hello | openssl s_client -quiet -tls1_3 -servername lab.example -connect 127.0.0.1:4433 >/dev/null 2>&1 && break; done; wait"
+assert_no_loss
+C=$(ev '.kind == "net.connect" and .port == 4433 and .ret == 0' | jq -r .flow | tail -n 1)
+[ -n "$C" ] || fail "no successful connect to the TLS server: $(cat "$SCRATCH/tls.err")"
+CH=$(b64cat "$C" out)
+SH=$(b64cat "$C" in)
+python3 - "$CH" "$SH" <<'PY' || fail "ClientHello/ServerHello not complete in net.data"
+import sys
+ch, sh = bytes.fromhex(sys.argv[1]), bytes.fromhex(sys.argv[2])
+# a handshake record holding a complete ClientHello (type 1) / ServerHello (type 2)
+for buf, t in ((ch, 1), (sh, 2)):
+    assert buf[0] == 0x16 and buf[1] == 3, buf[:5].hex()
+    rl = int.from_bytes(buf[3:5], "big")
+    assert len(buf) >= 5 + rl, (len(buf), rl)
+    assert buf[5] == t
+    hl = int.from_bytes(buf[6:9], "big")
+    assert hl + 4 <= rl
+PY
+assert_eq "$(ev ".kind == \"tls.client_hello\" and .flow == $C" | jq -c '[.sni, (.versions | index("1.3") != null)]')" '["lab.example",true]' "tls.client_hello"
+assert_eq "$(ev ".kind == \"tls.server_hello\" and .flow == $C" | jq -r .version)" 1.3 "tls.server_hello"
+assert_no_leftovers

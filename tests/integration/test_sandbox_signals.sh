@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# SIGINT or SIGTERM to conduct mid-run: every process of the run is killed, the trace is still
+# complete (run.end says interrupted), nothing is left behind. SIGKILL of conduct: the run's
+# processes die with it (its init has PDEATHSIG), and the next conduct removes the cgroups the
+# killed one could not.
+source tests/integration/lib.sh
+source tests/integration/test_sandbox.inc
+
+# Starts conduct in the background on a connector that ignores SIGTERM; waits for its output.
+start_bg() {
+	local name=$1 i
+	"$CONDUCT" run -q -o "$SCRATCH/$name" --timeout 60 -- "$HELPERS/sb_stress" ignoreterm \
+		>"$SCRATCH/$name.stdout" 2>"$SCRATCH/$name.err" &
+	BG=$!
+	T="$SCRATCH/$name/trace.jsonl"
+	for i in $(seq 100); do
+		[ -f "$T" ] && grep -q 'ignoring SIGTERM' "$T" && return 0
+		sleep 0.1
+	done
+	fail "$name: the connector did not start: $(cat "$SCRATCH/$name.err")"
+}
+
+for sig in INT TERM; do
+	start_bg "sig$sig"
+	kill -s "$sig" "$BG"
+	RC=0
+	timeout 30 tail --pid="$BG" -f /dev/null || fail "conduct did not stop after SIG$sig"
+	wait "$BG" || RC=$?
+	[ "$RC" -lt 3 ] || fail "conduct exited $RC after SIG$sig: $(cat "$SCRATCH/sig$sig.err")"
+	assert_eq "$(run_end interrupted)" true "SIG$sig: interrupted"
+	assert_eq "$(run_end signal)" 9 "SIG$sig: the connector was killed"
+	assert_eq "$(trace_count "$T" proc.exit)" 1 "SIG$sig: proc.exit"
+	has_err "sig$sig" "stopping the run"
+	assert_no_leftovers
+	assert_no_helper_procs
+done
+
+# SIGKILL: no process survives conduct; its cgroups are removed by the next run
+start_bg kill
+leaf=$(head -n 1 "$T" | jq -r .sandbox.cgroup.v2)
+[ -d "$leaf" ] || fail "no cgroup leaf $leaf"
+kill -KILL "$BG"
+wait "$BG" 2>/dev/null || true
+for i in $(seq 50); do
+	[ -z "$(pgrep -f "$HELPERS/sb_stress" || true)" ] && break
+	sleep 0.1
+done
+assert_no_helper_procs
+crun after -- /bin/true
+[ ! -d "$leaf" ] || fail "the SIGKILLed run's cgroup $leaf is still there"
+assert_no_leftovers

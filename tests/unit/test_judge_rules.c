@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * test_judge_rules: every rule of the catalog on hand-made traces whose net.data holds real
+ * protocol bytes (tests/fixtures/judge/gen_traces.py says how each was made). Each trace
+ * states exactly which findings it must raise, with their evidence lines, in report order;
+ * a close look-alike of each raising trace must not raise the rule (the table says which).
+ */
+#include <string.h>
+
+#include "judge/judge_int.h"
+#include "testhelp.h"
+
+#define FIX "tests/fixtures/judge/"
+
+static struct policy *pol;
+
+/* "verdict: RULE@l1,l2 RULE@l3" from a report. */
+static void canon(const json_t *r, char *out, size_t n)
+{
+	size_t off, i, j;
+	json_t *f, *e;
+
+	off = (size_t)snprintf(out, n, "%s:", json_string_value(json_object_get(r, "verdict")));
+	json_array_foreach(json_object_get(r, "findings"), i, f)
+	{
+		off += (size_t)snprintf(out + off, n - off, " %s@",
+					json_string_value(json_object_get(f, "rule")));
+		json_array_foreach(json_object_get(f, "evidence"), j, e)
+			off += (size_t)snprintf(out + off, n - off, "%s%lld", j ? "," : "",
+						(long long)json_integer_value(e));
+	}
+}
+
+static const struct {
+	const char *trace;
+	const char *expect;
+} cases[] = {
+	/* the secret to its declared host over TLS 1.3: nothing (look-alike of the next) */
+	{ "tls13_declared.jsonl", "pass:" },
+	{ "tls13_undeclared.jsonl",
+	  "fail: PRIV-1.credential-exfiltration@4,7 CC-5.undeclared-egress@4,5" },
+	/* cleartext to the declared host on an undeclared port: exposure, not exfiltration */
+	{ "http_secret.jsonl",
+	  "fail: DP-1.secret-exposure@4,5 DP-2.plaintext@4,5 CC-5.undeclared-egress@4,5" },
+	{ "tls10.jsonl", "fail: DP-2.tls-version@5,6 DP-2.tls-version@8" },
+	/* raw IP without SNI; the raw IP in the cluster CIDR (line 5) raises nothing */
+	{ "rawip.jsonl",
+	  "fail: CC-5.hidden-channel@2 CC-5.hidden-channel@2,3 CC-5.undeclared-egress@2,3" },
+	{ "storage.jsonl", "fail: DP-3.external-storage@4,5 CC-5.undeclared-egress@4,5" },
+	{ "storage_declared.jsonl", "pass:" },
+	/* hex in DNS labels; the ordinary lookup (line 4) raises nothing */
+	{ "dns_tunnel.jsonl",
+	  "fail: PRIV-1.credential-exfiltration@2 DP-1.secret-exposure@2 CC-5.hidden-channel@2" },
+	{ "doh.jsonl",
+	  "fail: CC-5.hidden-channel@4,5 CC-5.hidden-channel@7,8 CC-5.undeclared-egress@4,5 "
+	  "CC-5.undeclared-egress@7,8" },
+	/* /tmp is declared (lines 2, 10 raise nothing); /usr/bin/curl (line 8) is not dropped */
+	{ "files.jsonl",
+	  "fail: CC-3.dropped-code@4,6 CC-3.dropped-code@7 CC-1.undeclared-code@9 "
+	  "DP-3.local-persistence@3" },
+	/* its own environ (lines 4, 5) and its own config (line 6) raise nothing */
+	{ "access.jsonl",
+	  "fail: PRIV-1.credential-access@2 PRIV-1.credential-access@3 PRIV-1.credential-access@7 "
+	  "CC-5.hidden-channel@7 CC-5.undeclared-egress@7" },
+	/* a honey credential has no legitimate recipient, TLS 1.3 or not */
+	{ "honey_log.jsonl", "fail: PRIV-1.credential-exfiltration@4,7 DP-1.secret-exposure@8" },
+	{ "sandbox_loss.jsonl",
+	  "incomplete: SB-1.escape-attempt@2,4 SB-1.escape-attempt@3 MON-1.incomplete@5,6" },
+	/* QUIC outside; cleartext UDP to the cluster (line 5) raises nothing */
+	{ "quic.jsonl", "fail: CC-5.hidden-channel@4 CC-5.undeclared-egress@4" },
+	{ "timeout.jsonl", "incomplete: MON-1.incomplete@3" },
+	{ "download.jsonl",
+	  "fail: DP-2.plaintext@4,5 CC-5.undeclared-egress@4,5 CC-1.undeclared-code@5,6" },
+};
+
+TEST(catalog)
+{
+	size_t k;
+	json_t *r = NULL;
+
+	for (k = 0; k < ARRAY_SIZE(cases); k++) {
+		struct error err = { 0 };
+		char got[2048];
+
+		{
+			char path[256];
+
+			snprintf(path, sizeof(path), FIX "%s", cases[k].trace);
+			r = NULL;
+			if (judge_check_file(path, NULL, pol, &r, &err) < 0)
+				TEST_FAIL_AT("%s: %u:%u: %s", cases[k].trace, err.line, err.column,
+					     err.text);
+		}
+		canon(r, got, sizeof(got));
+		json_decref(r);
+		r = NULL;
+		if (strcmp(got, cases[k].expect) != 0)
+			TEST_FAIL_AT("%s:\n    got    %s\n    expect %s", cases[k].trace, got,
+				     cases[k].expect);
+	}
+cleanup:
+	json_decref(r);
+}
+
+/* Every rule of the catalog is raised by some case above. */
+TEST(every_rule_covered)
+{
+	int k;
+	size_t c;
+
+	for (k = 0; k < R__COUNT; k++) {
+		bool seen = false;
+
+		for (c = 0; c < ARRAY_SIZE(cases); c++) {
+			char needle[64];
+
+			snprintf(needle, sizeof(needle), " %s@", rule_names[k]);
+			if (strstr(cases[c].expect, needle))
+				seen = true;
+		}
+		if (!seen)
+			TEST_FAIL_AT("no case raises %s", rule_names[k]);
+	}
+cleanup:
+	return;
+}
+
+/* A manifest given on the command line replaces the embedded one. */
+TEST(manifest_override)
+{
+	struct manifest *m = NULL;
+	struct error err = { 0 };
+	json_t *r = NULL, *man;
+	char got[1024];
+
+	man = json_pack("{s:s, s:s, s:[{s:s, s:[i]}]}", "connector", "evil-ok", "version", "1",
+			"egress", "host", "collect.evil.example", "ports", 443);
+	ASSERT_EQ(manifest_from_json(man, &m, &err), 0);
+	ASSERT_EQ(judge_check_file(FIX "tls13_undeclared.jsonl", m, pol, &r, &err), 0);
+	canon(r, got, sizeof(got));
+	/* the host is declared now, but the secret has no recipient there */
+	ASSERT_STR_EQ(got, "fail: PRIV-1.credential-exfiltration@4,7");
+	ASSERT_STR_EQ(json_string_value(json_object_get(json_object_get(r, "connector"), "name")),
+		      "evil-ok");
+cleanup:
+	json_decref(man);
+	json_decref(r);
+	manifest_free(m);
+}
+
+/* The report: deterministic, deadlines from the run's start, observed inventory. */
+TEST(report_shape)
+{
+	struct error err = { 0 };
+	json_t *a = NULL, *b = NULL, *f, *c;
+	char *sa = NULL, *sb = NULL;
+
+	ASSERT_EQ(judge_check_file(FIX "honey_log.jsonl", NULL, pol, &a, &err), 0);
+	ASSERT_EQ(judge_check_file(FIX "honey_log.jsonl", NULL, pol, &b, &err), 0);
+	sa = json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	sb = json_dumps(b, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	ASSERT_STR_EQ(sa, sb);
+	f = json_array_get(json_object_get(a, "findings"), 0);
+	ASSERT_STR_EQ(json_string_value(json_object_get(f, "severity")), "critical");
+	ASSERT_EQ(json_real_value(json_object_get(json_object_get(f, "cvss"), "score")) * 10, 100);
+	/* started 2026-11-26T10:00:00Z; critical: 24 h, 48 h, 4 weeks */
+	ASSERT_STR_EQ(json_string_value(json_object_get(json_object_get(f, "deadlines"), "acknowledge")),
+		      "2026-11-27T10:00:00Z");
+	ASSERT_STR_EQ(json_string_value(json_object_get(json_object_get(f, "deadlines"), "mitigate")),
+		      "2026-11-28T10:00:00Z");
+	ASSERT_STR_EQ(json_string_value(json_object_get(json_object_get(f, "deadlines"), "fix")),
+		      "2026-12-24T10:00:00Z");
+	c = json_array_get(json_object_get(json_object_get(a, "observed"), "connections"), 0);
+	ASSERT_STR_EQ(json_string_value(json_object_get(c, "host")), "api.acme.example");
+	ASSERT_STR_EQ(json_string_value(json_object_get(c, "named_by")), "dns");
+	ASSERT_STR_EQ(json_string_value(json_object_get(c, "tls")), "1.3");
+	ASSERT_STR_EQ(json_string_value(json_object_get(c, "declared")), "egress");
+	ASSERT_EQ(json_array_size(json_object_get(json_object_get(a, "observed"), "connections")), 1);
+	ASSERT_STR_EQ(json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(a, "observed"), "honey_files_touched"), 0), "path")),
+		      "/root/.aws/credentials");
+	ASSERT_EQ(json_integer_value(json_object_get(json_object_get(a, "summary"), "critical")), 1);
+	ASSERT_EQ(json_integer_value(json_object_get(json_object_get(a, "summary"), "high")), 1);
+	ASSERT_EQ(json_integer_value(json_object_get(json_object_get(a, "summary"), "events")), 9);
+	ASSERT_EQ(judge_max_severity(a), SEV_CRITICAL);
+cleanup:
+	free(sa);
+	free(sb);
+	json_decref(a);
+	json_decref(b);
+}
+
+/* A low finding has no deadlines (the guidelines accept Low) and says so. */
+TEST(low_has_no_deadlines)
+{
+	struct error err = { 0 };
+	json_t *r = NULL, *f = NULL, *e;
+	size_t i;
+
+	ASSERT_EQ(judge_check_file(FIX "files.jsonl", NULL, pol, &r, &err), 0);
+	json_array_foreach(json_object_get(r, "findings"), i, e)
+	{
+		if (!strcmp(json_string_value(json_object_get(e, "rule")), "DP-3.local-persistence"))
+			f = e;
+	}
+	ASSERT_TRUE(f != NULL);
+	ASSERT_STR_EQ(json_string_value(json_object_get(f, "severity")), "low");
+	ASSERT_TRUE(json_is_null(json_object_get(json_object_get(f, "deadlines"), "fix")));
+	ASSERT_TRUE(strstr(json_string_value(json_object_get(f, "summary")), "accepted") != NULL);
+cleanup:
+	json_decref(r);
+}
+
+int main(void)
+{
+	struct error err = { 0 };
+
+	if (policy_load("policies/marketplace.json", &pol, &err) < 0) {
+		printf("cannot load the policy: %u:%u: %s\n", err.line, err.column, err.text);
+		printf("0 passed, 1 failed\n");
+		return 1;
+	}
+	RUN(catalog);
+	RUN(every_rule_covered);
+	RUN(manifest_override);
+	RUN(report_shape);
+	RUN(low_has_no_deadlines);
+	policy_free(pol);
+	return test_summary();
+}
