@@ -68,7 +68,7 @@ $(BUILD)/bpf/vmlinux.h: | $(DEPS_OK)
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/bpf/vmlinux.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -Ibpf -I$(BUILD)/bpf \
-		-MMD -MP -MF $(@:.o=.d) -c $< -o $@.tmp.o
+		-MMD -MP -MF $(@:.o=.d) -MT "$@ $(@:.bpf.o=.skel.h)" -c $< -o $@.tmp.o
 	$(BPFTOOL) gen object $@ $@.tmp.o && rm -f $@.tmp.o
 
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o

@@ -61,6 +61,22 @@ struct {
 	__type(value, struct pending);
 } pending SEC(".maps");
 
+/* --tls-plaintext: the SSL * a thread is inside SSL_read/SSL_write with (host tid -> ssl) ... */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u64);
+} tls_cur SEC(".maps");
+
+/* ... and the socket cookie its syscalls were seen on (ssl -> cookie), for the flow join. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u64);
+} ssl_cookie SEC(".maps");
+
 static __always_inline void loss_inc(__u32 where)
 {
 	__u64 *v = bpf_map_lookup_elem(&losses, &where);

@@ -34,9 +34,7 @@ bold "== bringing up the lab '$LAB' (network namespace, CA, servers, DNS)"
 env=$(BUILD=$BUILD tests/lab/lab.sh up "$LAB")
 trap 'BUILD=$BUILD LAB_KEEP_LOGS=0 tests/lab/lab.sh down "$LAB" >/dev/null 2>&1 || true' EXIT
 eval "$env"
-BUILD=$BUILD tests/lab/lab.sh status "$LAB" | awk '{printf "   %s %s\n", $1, $5}' | sort -u |
-	tr '\n' ' ' | fold -s -w 100
-echo
+BUILD=$BUILD tests/lab/lab.sh hosts "$LAB" | sed 's/^/   /'
 mkdir -p "$OUT"
 
 summary=()
@@ -51,7 +49,7 @@ for name in "${names[@]}"; do
 	source "$dir/example.conf"
 	echo
 	bold "== $name: $(cat "$dir/README")"
-	echo "   conduct run --net nat -m examples/$name/manifest.json ${FLAGS[*]} -- ${COMMAND[*]##*/}"
+	echo "   conduct run --net nat -m examples/$name/manifest.json ${FLAGS[*]} -- ${COMMAND[*]//$REPO\//}"
 	rm -rf "${OUT:?}/$name"
 	rc=0
 	BUILD=$BUILD tests/lab/lab.sh exec "$LAB" "$CONDUCT" run --net nat --dns "$LAB_DNS" -q \

@@ -5,7 +5,9 @@
  * installs a seccomp user-notification filter in forked children, creates a veth and an nft
  * masquerade table inside a throwaway network namespace. Nothing is guessed from version
  * numbers. Side effects: tracefs is mounted at /sys/kernel/tracing when no tracefs is mounted
- * (the recorder needs it anyway), and a probe cgroup is made and removed in the v2 hierarchy.
+ * (classic tracepoints need it), a probe cgroup is made (the cgroup programs attach to it
+ * while it is empty) and removed in the v2 hierarchy, and a scratch file in /tmp carries the
+ * uprobe.
  * It never touches the host's network configuration.
  */
 #include "doctor.h"
@@ -46,6 +48,7 @@ enum need {
 	NEED_RUN,  /* conduct run cannot work without it */
 	NEED_NAT,  /* only --net nat needs it */
 	NEED_PART, /* conduct run works, some evidence is not collected */
+	NEED_ALT,  /* a fallback for something that works; not needed while it does */
 	NEED_INFO, /* not relied on; shown so a reader knows */
 };
 
@@ -233,19 +236,19 @@ static void check_tracefs(struct doctor *d)
 
 	each_mount(find_fstype, want);
 	if (d->tracefs[0]) {
-		line(d, true, NEED_RUN, "tracefs", "%s", d->tracefs);
+		line(d, true, NEED_ALT, "tracefs", "%s", d->tracefs);
 		return;
 	}
 	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL) == 0) {
 		snprintf(d->tracefs, sizeof(d->tracefs), "/sys/kernel/tracing");
-		line(d, true, NEED_RUN, "tracefs",
+		line(d, true, NEED_ALT, "tracefs",
 		     "/sys/kernel/tracing (was not mounted: mounted it now)");
 		return;
 	}
-	line(d, false, NEED_RUN, "tracefs",
+	line(d, false, NEED_ALT, "tracefs",
 	     "not mounted and mounting it at /sys/kernel/tracing failed: %s: classic "
-	     "tracepoints cannot be attached",
+	     "tracepoints (a fallback for tp_btf) cannot be attached",
 	     strerror(errno));
 }
 
@@ -315,6 +318,9 @@ static int perf_open(struct perf_event_attr *attr)
 	return (int)syscall(SYS_perf_event_open, attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
+/* The recorder's programs are tp_btf; classic and raw tracepoints are what it could fall back on. */
+#define FALLBACK "only a fallback for tp_btf"
+
 static void check_tracepoint(struct doctor *d)
 {
 	char why[256], path[320];
@@ -323,16 +329,16 @@ static void check_tracepoint(struct doctor *d)
 
 	fd = load(BPF_PROG_TYPE_TRACEPOINT, 0, 0, 0, why, sizeof(why));
 	if (fd < 0) {
-		line(d, false, NEED_RUN, "bpf tracepoint",
-		     "load failed: %s: syscall events cannot be recorded", why);
+		line(d, false, NEED_ALT, "bpf tracepoint",
+		     "load failed: %s: " FALLBACK, why);
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_execve/id", d->tracefs);
 	id = d->tracefs[0] ? read_int_file(path) : -ENOENT;
 	if (id < 0) {
 		close(fd);
-		line(d, false, NEED_RUN, "bpf tracepoint",
-		     "loaded, but syscalls/sys_enter_execve has no id in tracefs: %s",
+		line(d, false, NEED_ALT, "bpf tracepoint",
+		     "loaded, but syscalls/sys_enter_execve has no id in tracefs: %s: " FALLBACK,
 		     strerror(-id));
 		return;
 	}
@@ -344,13 +350,14 @@ static void check_tracepoint(struct doctor *d)
 		if (pfd >= 0)
 			close(pfd);
 		close(fd);
-		line(d, false, NEED_RUN, "bpf tracepoint",
-		     "loaded, attaching to syscalls/sys_enter_execve failed: %s", strerror(e));
+		line(d, false, NEED_ALT, "bpf tracepoint",
+		     "loaded, attaching to syscalls/sys_enter_execve failed: %s: " FALLBACK,
+		     strerror(e));
 		return;
 	}
 	close(pfd);
 	close(fd);
-	line(d, true, NEED_RUN, "bpf tracepoint", "loaded and attached (syscalls/sys_enter_execve)");
+	line(d, true, NEED_ALT, "bpf tracepoint", "loaded and attached (syscalls/sys_enter_execve)");
 }
 
 static void check_raw_tp(struct doctor *d)
@@ -360,20 +367,20 @@ static void check_raw_tp(struct doctor *d)
 
 	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, 0, why, sizeof(why));
 	if (fd < 0) {
-		line(d, false, NEED_RUN, "bpf raw_tracepoint",
-		     "load failed: %s: syscall events cannot be recorded", why);
+		line(d, false, NEED_ALT, "bpf raw_tracepoint",
+		     "load failed: %s: " FALLBACK, why);
 		return;
 	}
 	lfd = bpf_raw_tracepoint_open("sys_enter", fd);
 	if (lfd < 0) {
 		close(fd);
-		line(d, false, NEED_RUN, "bpf raw_tracepoint",
-		     "loaded, attaching to sys_enter failed: %s", strerror(-lfd));
+		line(d, false, NEED_ALT, "bpf raw_tracepoint",
+		     "loaded, attaching to sys_enter failed: %s: " FALLBACK, strerror(-lfd));
 		return;
 	}
 	close(lfd);
 	close(fd);
-	line(d, true, NEED_RUN, "bpf raw_tracepoint", "loaded and attached (sys_enter)");
+	line(d, true, NEED_ALT, "bpf raw_tracepoint", "loaded and attached (sys_enter)");
 }
 
 static void check_tp_btf(struct doctor *d)
@@ -413,11 +420,12 @@ static void check_tp_btf(struct doctor *d)
 static void check_attach(struct doctor *d, const char *name, enum bpf_prog_type type,
 			 enum bpf_attach_type attach, int ret, const char *consequence)
 {
+	enum need need = type == BPF_PROG_TYPE_SOCKET_FILTER ? NEED_INFO : NEED_RUN;
 	char why[256];
 	int fd = load(type, attach, 0, ret, why, sizeof(why)), target, e = 0;
 
 	if (fd < 0) {
-		line(d, false, NEED_RUN, name, "load failed: %s: %s", why, consequence);
+		line(d, false, need, name, "load failed: %s: %s", why, consequence);
 		return;
 	}
 	if (type == BPF_PROG_TYPE_SOCKET_FILTER) {
@@ -428,27 +436,27 @@ static void check_attach(struct doctor *d, const char *name, enum bpf_prog_type 
 			close(target);
 		close(fd);
 		if (e)
-			line(d, false, NEED_RUN, name, "loaded, attaching to a socket failed: %s: %s",
+			line(d, false, need, name, "loaded, attaching to a socket failed: %s: %s",
 			     strerror(e), consequence);
 		else
-			line(d, true, NEED_RUN, name, "loaded and attached to a socket");
+			line(d, true, need, name, "loaded and attached to a socket");
 		return;
 	}
 	if (d->probe_cg_fd < 0) {
 		close(fd);
-		line(d, false, NEED_RUN, name, "loaded, but no cgroup v2 to attach it to: %s",
+		line(d, false, need, name, "loaded, but no cgroup v2 to attach it to: %s",
 		     consequence);
 		return;
 	}
 	target = bpf_link_create(fd, d->probe_cg_fd, attach, NULL);
 	close(fd);
 	if (target < 0) {
-		line(d, false, NEED_RUN, name, "loaded, attaching to a cgroup failed: %s: %s",
+		line(d, false, need, name, "loaded, attaching to a cgroup failed: %s: %s",
 		     strerror(-target), consequence);
 		return;
 	}
 	close(target);
-	line(d, true, NEED_RUN, name, "loaded and attached to a cgroup");
+	line(d, true, need, name, "loaded and attached to a cgroup");
 }
 
 static void check_ringbuf(struct doctor *d)
@@ -598,8 +606,12 @@ static void check_bpf(struct doctor *d)
 			"connections are not recorded and --enforce cannot deny them");
 	check_attach(d, "bpf cgroup/sendmsg4", BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
 			BPF_CGROUP_UDP4_SENDMSG, 1, "UDP destinations (DNS) are not recorded");
+	check_attach(d, "bpf cgroup/connect6", BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
+			BPF_CGROUP_INET6_CONNECT, 1, "IPv6 connections are not recorded");
+	check_attach(d, "bpf cgroup/sendmsg6", BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
+			BPF_CGROUP_UDP6_SENDMSG, 1, "IPv6 UDP destinations are not recorded");
 	check_attach(d, "bpf socket_filter", BPF_PROG_TYPE_SOCKET_FILTER, 0, 0,
-			"the recorder cannot load");
+			"not relied on by the recorder");
 	check_ringbuf(d);
 	check_uprobe(d);
 	check_kprobe(d);

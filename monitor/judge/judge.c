@@ -25,12 +25,16 @@ struct finding {
 	size_t n_ev, cap_ev;
 	long first;
 	size_t order;
+	size_t next; /* hash chain: index + 1, 0 ends */
+	size_t more; /* evidence lines beyond what is kept */
 };
 
 struct touched {
 	char *name;
 	json_t *where; /* array of strings, unique */
 };
+
+struct wentry;
 
 struct jctx {
 	struct model *m;
@@ -41,16 +45,36 @@ struct jctx {
 	struct touched *t;
 	size_t n_t, cap_t;
 	bool incomplete;
+	size_t *fhash; /* FHASH buckets: index + 1 of the first finding, 0: empty */
+	struct wentry *w; /* paths written, sorted */
+	size_t n_w;
 };
+
+#define FHASH 16384
+#define EV_KEEP 4096
+
+static size_t fhash_of(int rule, const char *key)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)rule;
+
+	for (; *key; key++)
+		h = (h ^ (uint8_t)*key) * 1099511628211ull;
+	return (size_t)(h % FHASH);
+}
 
 static struct finding *finding_get(struct jctx *c, int rule, const char *key)
 {
 	struct finding *f;
-	size_t k;
+	size_t b = fhash_of(rule, key), k;
 
-	for (k = 0; k < c->n_f; k++)
-		if (c->f[k].rule == rule && !strcmp(c->f[k].key, key))
-			return &c->f[k];
+	if (!c->fhash) {
+		c->fhash = calloc(FHASH, sizeof(*c->fhash));
+		if (!c->fhash)
+			return NULL;
+	}
+	for (k = c->fhash[b]; k; k = c->f[k - 1].next)
+		if (c->f[k - 1].rule == rule && !strcmp(c->f[k - 1].key, key))
+			return &c->f[k - 1];
 	if (array_grow((void **)&c->f, &c->cap_f, c->n_f + 1, sizeof(*c->f)) < 0)
 		return NULL;
 	f = &c->f[c->n_f];
@@ -60,24 +84,26 @@ static struct finding *finding_get(struct jctx *c, int rule, const char *key)
 	f->order = c->n_f;
 	if (!f->key)
 		return NULL;
+	f->next = c->fhash[b];
 	c->n_f++;
+	c->fhash[b] = c->n_f;
 	return f;
 }
 
+/* Keeps up to EV_KEEP lines (sorted and made unique when the report is built). */
 static void ev_add(struct finding *f, long line)
 {
-	size_t k;
-
 	if (line <= 0)
 		return;
-	for (k = 0; k < f->n_ev; k++)
-		if (f->ev[k] == line)
-			return;
+	if (f->n_ev && (f->ev[f->n_ev - 1] == line || (f->n_ev > 1 && f->ev[f->n_ev - 2] == line)))
+		return;
+	if (f->n_ev >= EV_KEEP) {
+		f->more++;
+		return;
+	}
 	if (array_grow((void **)&f->ev, &f->cap_ev, f->n_ev + 1, sizeof(*f->ev)) < 0)
 		return;
 	f->ev[f->n_ev++] = line;
-	if (!f->first || line < f->first)
-		f->first = line;
 }
 
 /* Raises (or adds evidence to) the finding rule/key; summary is set by the first fact. */
@@ -341,19 +367,26 @@ static bool label_encoded(const char *name, size_t reg_off, const struct rule_pa
 	return false;
 }
 
-struct regdom {
-	char dom[256];
-	char **subs;
-	size_t n, cap;
-	long *lines;
-	size_t nl, capl;
+struct qname {
+	const char *reg, *name;
+	long line;
 };
+
+static int cmp_qname(const void *a, const void *b)
+{
+	const struct qname *x = a, *y = b;
+	int r = strcmp(x->reg, y->reg);
+
+	if (!r)
+		r = strcmp(x->name, y->name);
+	return r ? r : (x->line > y->line) - (x->line < y->line);
+}
 
 static int rule_hidden(struct jctx *c)
 {
 	const struct rule_params *rp = &c->p->p;
-	struct regdom *rd = NULL;
-	size_t n_rd = 0, cap_rd = 0, k, j;
+	struct qname *q = NULL;
+	size_t n_q = 0, cap_q = 0, k;
 	int r = 0;
 
 	for (k = 0; k < c->m->n_flows; k++) {
@@ -417,7 +450,6 @@ static int rule_hidden(struct jctx *c)
 		const struct dnsrec *d = &c->m->dns[k];
 		struct wire_dns_name_stats st;
 		const char *reg;
-		struct regdom *g = NULL;
 		char key[600];
 
 		if (d->response || judge_classify_name(c->man, d->name, 53) != D_NO)
@@ -439,59 +471,40 @@ static int rule_hidden(struct jctx *c)
 		}
 		if (!st.sub_len)
 			continue;
-		for (j = 0; j < n_rd; j++)
-			if (!strcmp(rd[j].dom, reg))
-				g = &rd[j];
-		if (!g) {
-			r = array_grow((void **)&rd, &cap_rd, n_rd + 1, sizeof(*rd));
-			if (r < 0)
-				goto out;
-			g = &rd[n_rd++];
-			memset(g, 0, sizeof(*g));
-			snprintf(g->dom, sizeof(g->dom), "%s", reg);
-		}
-		for (j = 0; j < g->n; j++)
-			if (!strcmp(g->subs[j], d->name))
-				break;
-		if (j == g->n && g->n < 100000) {
-			r = array_grow((void **)&g->subs, &g->cap, g->n + 1, sizeof(*g->subs));
-			if (r < 0)
-				goto out;
-			g->subs[g->n] = strdup(d->name);
-			if (!g->subs[g->n]) {
-				r = -ENOMEM;
-				goto out;
-			}
-			g->n++;
-			if (array_grow((void **)&g->lines, &g->capl, g->nl + 1, sizeof(long)) == 0)
-				g->lines[g->nl++] = d->line;
-		}
+		r = array_grow((void **)&q, &cap_q, n_q + 1, sizeof(*q));
+		if (r < 0)
+			goto out;
+		q[n_q++] = (struct qname){ reg, d->name, d->line };
 	}
-	for (j = 0; j < n_rd; j++) {
+	if (n_q)
+		qsort(q, n_q, sizeof(*q), cmp_qname);
+	for (k = 0; k < n_q;) {
+		size_t end = k, distinct = 0, i;
 		char key[600];
-		size_t l;
 
-		if (!rp->dns_subdomains || rd[j].n < rp->dns_subdomains)
-			continue;
-		snprintf(key, sizeof(key), "dnstun|%s", rd[j].dom);
-		for (l = 0; l < rd[j].nl; l++) {
-			r = raise(c, R_CC5_HIDDEN, key, rd[j].lines[l], 0,
-				  "The connector looked up %zu different names under %s: a pattern "
-				  "of DNS tunneling.",
-				  rd[j].n, rd[j].dom);
-			if (r < 0)
-				goto out;
+		while (end < n_q && !strcmp(q[end].reg, q[k].reg))
+			end++;
+		for (i = k; i < end; i++)
+			if (i == k || strcmp(q[i - 1].name, q[i].name))
+				distinct++;
+		if (rp->dns_subdomains && distinct >= rp->dns_subdomains) {
+			snprintf(key, sizeof(key), "dnstun|%s", q[k].reg);
+			for (i = k; i < end; i++) {
+				if (i > k && !strcmp(q[i - 1].name, q[i].name))
+					continue;
+				r = raise(c, R_CC5_HIDDEN, key, q[i].line, 0,
+					  "The connector looked up %zu different names under %s: a "
+					  "pattern of DNS tunneling.",
+					  distinct, q[k].reg);
+				if (r < 0)
+					goto out;
+			}
 		}
+		k = end;
 	}
 	r = 0;
 out:
-	for (j = 0; j < n_rd; j++) {
-		for (k = 0; k < rd[j].n; k++)
-			free(rd[j].subs[k]);
-		free(rd[j].subs);
-		free(rd[j].lines);
-	}
-	free(rd);
+	free(q);
 	return r;
 }
 
@@ -909,22 +922,62 @@ static int rule_persist(struct jctx *c)
 
 /* ---- CC-3.dropped-code, CC-1.undeclared-code ---------------------------------------------- */
 
-/* The line where path was first written in the run, or 0. */
-static long written_at(const struct model *m, const char *path, long before)
+struct wentry {
+	const char *path;
+	long line;
+};
+
+static int cmp_wentry(const void *a, const void *b)
 {
-	size_t k;
+	const struct wentry *x = a, *y = b;
+	int r = strcmp(x->path, y->path);
+
+	return r ? r : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Every path the run wrote (open for writing, rename or link target), sorted. */
+static int written_index(struct jctx *c)
+{
+	const struct model *m = c->m;
+	size_t k, cap = 0;
 
 	for (k = 0; k < m->n_op; k++) {
 		const struct open_ev *o = &m->op[k];
+		const char *p = NULL;
 
-		if (o->line >= before || o->ret < 0)
+		if (o->ret < 0)
 			continue;
-		if (!strcmp(o->kind, "file.open") && strcmp(o->intent, "read") && !strcmp(o->path, path))
-			return o->line;
-		if ((!strcmp(o->kind, "file.rename") || !strcmp(o->kind, "file.link")) && o->path2 &&
-		    !strcmp(o->path2, path))
-			return o->line;
+		if (!strcmp(o->kind, "file.open") && strcmp(o->intent, "read"))
+			p = o->path;
+		else if ((!strcmp(o->kind, "file.rename") || !strcmp(o->kind, "file.link")) && o->path2)
+			p = o->path2;
+		if (!p)
+			continue;
+		if (array_grow((void **)&c->w, &cap, c->n_w + 1, sizeof(*c->w)) < 0)
+			return -ENOMEM;
+		c->w[c->n_w].path = p;
+		c->w[c->n_w++].line = o->line;
 	}
+	if (c->n_w)
+		qsort(c->w, c->n_w, sizeof(*c->w), cmp_wentry);
+	return 0;
+}
+
+/* The line where path was first written in the run, before line before; or 0. */
+static long written_at(const struct jctx *c, const char *path, long before)
+{
+	size_t lo = 0, hi = c->n_w;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(c->w[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->n_w && !strcmp(c->w[lo].path, path) && c->w[lo].line < before)
+		return c->w[lo].line;
 	return 0;
 }
 
@@ -962,6 +1015,9 @@ static int rule_code(struct jctx *c)
 	size_t k;
 	int r;
 
+	r = written_index(c);
+	if (r < 0)
+		return r;
 	for (k = 0; k < c->m->n_ex; k++) {
 		const struct exec_ev *x = &c->m->ex[k];
 		char key[600];
@@ -979,9 +1035,9 @@ static int rule_code(struct jctx *c)
 			snprintf(key, sizeof(key), "deleted|%s", x->path);
 			r = raise(c, R_CC3_DROPPED, key, x->line, 0,
 				  "The connector executed %s from a file deleted from disk.", x->path);
-		} else if (x->written || (w = written_at(c->m, x->path, x->line)) > 0) {
+		} else if (x->written || (w = written_at(c, x->path, x->line)) > 0) {
 			snprintf(key, sizeof(key), "written|%s", x->path);
-			w = written_at(c->m, x->path, x->line);
+			w = written_at(c, x->path, x->line);
 			r = raise(c, R_CC3_DROPPED, key, w, x->line,
 				  "The connector executed %s, a file written during the run.",
 				  x->path);
@@ -999,7 +1055,7 @@ static int rule_code(struct jctx *c)
 		if (strcmp(o->kind, "file.open") || strcmp(o->intent, "read") || o->ret < 0 ||
 		    !has_ext(o->path, rp->load_exts, rp->n_load_exts))
 			continue;
-		w = written_at(c->m, o->path, o->line);
+		w = written_at(c, o->path, o->line);
 		if (!w)
 			continue;
 		snprintf(key, sizeof(key), "load|%s", o->path);
@@ -1195,9 +1251,16 @@ static json_t *findings_json(struct jctx *c, int counts[5])
 		return NULL;
 	sort_ctx = c;
 	for (k = 0; k < c->n_f; k++) {
-		if (c->f[k].n_ev)
-			qsort(c->f[k].ev, c->f[k].n_ev, sizeof(long), cmp_long);
-		c->f[k].first = c->f[k].n_ev ? c->f[k].ev[0] : 0;
+		struct finding *g = &c->f[k];
+		size_t i, u = 0;
+
+		if (g->n_ev)
+			qsort(g->ev, g->n_ev, sizeof(long), cmp_long);
+		for (i = 0; i < g->n_ev; i++)
+			if (!u || g->ev[u - 1] != g->ev[i])
+				g->ev[u++] = g->ev[i];
+		g->n_ev = u;
+		g->first = g->n_ev ? g->ev[0] : 0;
 	}
 	if (c->n_f)
 		qsort(c->f, c->n_f, sizeof(*c->f), cmp_finding);
@@ -1219,11 +1282,11 @@ static json_t *findings_json(struct jctx *c, int counts[5])
 		} else {
 			summary = strdup(f->summary);
 		}
-		if (f->n_ev > JUDGE_EVIDENCE_MAX && summary) {
+		if (f->n_ev + f->more > JUDGE_EVIDENCE_MAX && summary) {
 			char *s2 = NULL;
 
-			if (asprintf(&s2, "%s (%zu trace lines; the first %d are listed.)", summary,
-				     f->n_ev, JUDGE_EVIDENCE_MAX) >= 0) {
+			if (asprintf(&s2, "%s (%s%zu trace lines; the first %d are listed.)", summary,
+				     f->more ? "over " : "", f->n_ev, JUDGE_EVIDENCE_MAX) >= 0) {
 				free(summary);
 				summary = s2;
 			}
@@ -1263,6 +1326,50 @@ static json_t *jstr_or_null(const char *s)
 	return s && *s ? json_string(s) : json_null();
 }
 
+static const struct model *sort_model;
+
+/* DNS records by name, qtype, line (answers without a qtype count as the name's A). */
+static int cmp_dnsix(const void *a, const void *b)
+{
+	const struct dnsrec *x = &sort_model->dns[*(const size_t *)a];
+	const struct dnsrec *y = &sort_model->dns[*(const size_t *)b];
+	int r = strcmp(x->name, y->name);
+
+	if (!r)
+		r = strcmp(x->qtype, y->qtype);
+	return r ? r : (x->line > y->line) - (x->line < y->line);
+}
+
+struct dgroup {
+	size_t from, to;
+	long first;
+};
+
+static int cmp_dgroup(const void *a, const void *b)
+{
+	long x = ((const struct dgroup *)a)->first, y = ((const struct dgroup *)b)->first;
+
+	return (x > y) - (x < y);
+}
+
+struct fent {
+	const char *path;
+	int op; /* 0: inventory (preferred), 1: a write event */
+	size_t idx;
+};
+
+static int cmp_fent(const void *a, const void *b)
+{
+	const struct fent *x = a, *y = b;
+	int r = strcmp(x->path, y->path);
+
+	if (r)
+		return r;
+	if (x->op != y->op)
+		return x->op - y->op;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
 static json_t *observed_json(struct jctx *c, size_t *ret_conns)
 {
 	struct model *m = c->m;
@@ -1292,100 +1399,117 @@ static json_t *observed_json(struct jctx *c, size_t *ret_conns)
 			goto fail;
 	}
 	*ret_conns = json_array_size(conns);
-	for (k = 0; k < m->n_dns && json_array_size(dns) < 5000; k++) {
-		const struct dnsrec *d = &m->dns[k];
-		json_t *x = NULL, *ans, *e;
-		size_t i;
+	/* DNS: one entry per (name, qtype), answers merged, in order of the first lookup */
+	if (m->n_dns) {
+		size_t *ix = calloc(m->n_dns, sizeof(*ix)), ng = 0, i;
+		struct dgroup *g = calloc(m->n_dns, sizeof(*g));
 
-		json_array_foreach(dns, i, e)
-		{
-			if (!strcmp(json_string_value(json_object_get(e, "name")), d->name) &&
-			    !strcmp(json_string_value(json_object_get(e, "qtype")), d->qtype))
-				x = e;
+		if (!ix || !g) {
+			free(ix);
+			free(g);
+			goto fail;
 		}
-		if (!x && d->qtype[0]) {
-			x = json_pack("{s:s, s:s, s:[]}", "name", d->name, "qtype", d->qtype,
-				      "answers");
-			if (!x || json_array_append_new(dns, x) < 0)
+		for (k = 0; k < m->n_dns; k++)
+			ix[k] = k;
+		sort_model = m;
+		qsort(ix, m->n_dns, sizeof(*ix), cmp_dnsix);
+		for (k = 0; k < m->n_dns;) {
+			size_t end = k;
+
+			while (end < m->n_dns && !strcmp(m->dns[ix[end]].name, m->dns[ix[k]].name) &&
+			       !strcmp(m->dns[ix[end]].qtype, m->dns[ix[k]].qtype))
+				end++;
+			g[ng].from = k;
+			g[ng].to = end;
+			g[ng].first = m->dns[ix[k]].line;
+			for (i = k; i < end; i++)
+				if (m->dns[ix[i]].line < g[ng].first)
+					g[ng].first = m->dns[ix[i]].line;
+			ng++;
+			k = end;
+		}
+		qsort(g, ng, sizeof(*g), cmp_dgroup);
+		for (k = 0; k < ng && k < 5000; k++) {
+			const struct dnsrec *d0 = &m->dns[ix[g[k].from]];
+			json_t *x = json_pack("{s:s, s:s, s:[]}", "name", d0->name, "qtype",
+					      d0->qtype[0] ? d0->qtype : "A", "answers"), *ans;
+
+			if (!x || json_array_append_new(dns, x) < 0) {
+				free(ix);
+				free(g);
 				goto fail;
-		} else if (!x) {
-			/* an answer line without qtype: attach to the name's first entry */
-			json_array_foreach(dns, i, e) if (!strcmp(json_string_value(json_object_get(e, "name")),
-								  d->name))
-			{
-				x = e;
-				break;
 			}
-			if (!x) {
-				x = json_pack("{s:s, s:s, s:[]}", "name", d->name, "qtype", "A",
-					      "answers");
-				if (!x || json_array_append_new(dns, x) < 0)
-					goto fail;
+			ans = json_object_get(x, "answers");
+			for (i = g[k].from; i < g[k].to; i++) {
+				const char *a = m->dns[ix[i]].answers;
+
+				while (a && *a) {
+					const char *comma = strchr(a, ',');
+					size_t n = comma ? (size_t)(comma - a) : strlen(a), jj;
+					bool dup = false;
+					json_t *v;
+
+					json_array_foreach(ans, jj, v) if (strlen(json_string_value(v)) == n &&
+									  !strncmp(json_string_value(v), a, n))
+						dup = true;
+					if (!dup && json_array_size(ans) < 64)
+						json_array_append_new(ans, json_stringn(a, n));
+					a += n;
+					if (*a == ',')
+						a++;
+				}
 			}
 		}
-		ans = json_object_get(x, "answers");
-		if (d->answers) {
-			const char *a = d->answers;
-
-			while (*a) {
-				const char *comma = strchr(a, ',');
-				size_t n = comma ? (size_t)(comma - a) : strlen(a);
-				bool dup = false;
-				json_t *v;
-
-				json_array_foreach(ans, i, v) if (strlen(json_string_value(v)) == n &&
-								  !strncmp(json_string_value(v), a, n))
-					dup = true;
-				if (!dup && json_array_size(ans) < 64)
-					json_array_append_new(ans, json_stringn(a, n));
-				a += n;
-				if (*a == ',')
-					a++;
-			}
-		}
+		free(ix);
+		free(g);
 	}
-	/* files written: the inventory, then write events it does not cover */
-	for (k = 0; k < m->n_inv && json_array_size(files) < 5000; k++) {
-		const struct inv_ev *v = &m->inv[k];
-		json_t *x = json_pack("{s:s, s:o, s:o, s:s}", "path", v->path, "size",
-				      v->size >= 0 ? json_integer(v->size) : json_null(), "sha256",
-				      jstr_or_null(v->sha256), "change", v->change);
+	/* files written: the inventory, then write events it does not cover; sorted by path */
+	{
+		struct fent *fe = NULL;
+		size_t nfe = 0, cfe = 0;
+		bool bad = false;
 
-		if (!x || json_array_append_new(files, x) < 0)
+		for (k = 0; k < m->n_inv && !bad; k++) {
+			if (array_grow((void **)&fe, &cfe, nfe + 1, sizeof(*fe)) < 0)
+				bad = true;
+			else
+				fe[nfe++] = (struct fent){ m->inv[k].path, 0, k };
+		}
+		for (k = 0; k < m->n_op && !bad; k++) {
+			const struct open_ev *op = &m->op[k];
+
+			if (op->ret < 0 || strcmp(op->kind, "file.open") || !strcmp(op->intent, "read") ||
+			    !strncmp(op->path, "/dev/", 5) || !strncmp(op->path, "/proc/", 6))
+				continue;
+			if (array_grow((void **)&fe, &cfe, nfe + 1, sizeof(*fe)) < 0)
+				bad = true;
+			else
+				fe[nfe++] = (struct fent){ op->path, 1, k };
+		}
+		if (nfe)
+			qsort(fe, nfe, sizeof(*fe), cmp_fent);
+		for (k = 0; k < nfe && !bad && json_array_size(files) < 5000; k++) {
+			json_t *x;
+
+			if (k && !strcmp(fe[k - 1].path, fe[k].path))
+				continue;
+			if (fe[k].op == 0) {
+				const struct inv_ev *v = &m->inv[fe[k].idx];
+
+				x = json_pack("{s:s, s:o, s:o, s:s}", "path", v->path, "size",
+					      v->size >= 0 ? json_integer(v->size) : json_null(),
+					      "sha256", jstr_or_null(v->sha256), "change", v->change);
+			} else {
+				x = json_pack("{s:s, s:n, s:n, s:s}", "path", fe[k].path, "size",
+					      "sha256", "change", "written");
+			}
+			if (!x || json_array_append_new(files, x) < 0)
+				bad = true;
+		}
+		free(fe);
+		if (bad)
 			goto fail;
 	}
-	for (k = 0; k < m->n_op && json_array_size(files) < 5000; k++) {
-		const struct open_ev *op = &m->op[k];
-		const char *p = op->path;
-		json_t *e, *x;
-		size_t i;
-		bool seen = false;
-
-		if (op->ret < 0 || strcmp(op->kind, "file.open") || !strcmp(op->intent, "read"))
-			continue;
-		if (!strncmp(p, "/dev/", 5) || !strncmp(p, "/proc/", 6))
-			continue;
-		json_array_foreach(files, i, e) if (!strcmp(json_string_value(json_object_get(e, "path")),
-							  p)) seen = true;
-		if (seen)
-			continue;
-		x = json_pack("{s:s, s:n, s:n, s:s}", "path", p, "size", "sha256", "change",
-			      "written");
-		if (!x || json_array_append_new(files, x) < 0)
-			goto fail;
-	}
-	/* sort files by path (stable: insertion sort, bounded) */
-	for (k = 1; k < json_array_size(files); k++)
-		for (j = k; j > 0; j--) {
-			json_t *a = json_array_get(files, j - 1), *b = json_array_get(files, j);
-
-			if (strcmp(json_string_value(json_object_get(a, "path")),
-				   json_string_value(json_object_get(b, "path"))) <= 0)
-				break;
-			json_incref(a);
-			json_array_set(files, j - 1, b);
-			json_array_set_new(files, j, a);
-		}
 	for (k = 0; k < m->n_ex && json_array_size(progs) < 2000; k++) {
 		const struct exec_ev *x = &m->ex[k];
 		json_t *e;
@@ -1498,6 +1622,8 @@ static void jctx_fini(struct jctx *c)
 		free(c->f[k].ev);
 	}
 	free(c->f);
+	free(c->fhash);
+	free(c->w);
 	for (k = 0; k < c->n_t; k++) {
 		free(c->t[k].name);
 		json_decref(c->t[k].where);

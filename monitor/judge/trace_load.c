@@ -789,8 +789,12 @@ static int load_header(struct lctx *c, json_t *h)
 	if (m->writable && !json_is_array(m->writable))
 		return lerr(c, "/sandbox/writable", "header: sandbox.writable must be an array");
 	net = json_object_get(sb, "net");
-	if (net && json_is_object(net))
-		m->dns_server = json_string_value(json_object_get(net, "dns"));
+	if (net && json_is_object(net)) {
+		/* the sandbox writes its nameservers as an array (net_describe) */
+		json_t *dns = json_object_get(net, "dns");
+
+		m->dns_server = json_string_value(json_is_array(dns) ? json_array_get(dns, 0) : dns);
+	}
 	v = json_object_get(h, "manifest");
 	if (v && !json_is_object(v) && !json_is_null(v))
 		return lerr(c, "/manifest", "header: \"manifest\" must be an object or null");

@@ -130,8 +130,13 @@ struct record {
 	struct ring_buffer *rb_crit, *rb_data;
 	int timer_fd;
 	int ncpu;
+	/* the maps every object shares (fds owned by the proc skeleton) and the knobs */
+	int fd_ring_crit, fd_ring_data, fd_losses, fd_pending, fd_tls_cur, fd_ssl_cookie;
+	uint64_t k_cgid, k_pidns_dev;
+	uint32_t k_level, k_pidns_ino, k_flow_bytes;
 	uint64_t loss_seen[16];
-	uint64_t user_lost; /* records rejected or unpaired in user space */
+	uint64_t user_lost;   /* records the drain could not queue (memory, batch bound) */
+	uint64_t bad_records; /* records that failed the size/type checks or could not be decoded */
 
 	/* the batch being drained, sorted by time before processing */
 	void **batch;
@@ -156,6 +161,7 @@ struct record {
 	int *fid_mount_fds;	/* one fd per marked tmpfs, for open_by_handle_at */
 	size_t n_fid_mounts, cap_fid_mounts;
 	void *fs_priv;
+	void *tls_priv;
 	struct rmap baseline;	/* path -> struct rec_base: writable files before the run */
 
 	/* stats */
@@ -192,6 +198,8 @@ void rec_fs_free(struct record *r);
 /* rec_tls.c */
 int rec_tls_init(struct record *r, struct error *err);
 void rec_tls_on_exec(struct record *r, struct rec_proc *p);
+/* On the drain timer: probes the OpenSSL files run processes mapped since the last scan. */
+void rec_tls_scan(struct record *r);
 void rec_tls_free(struct record *r);
 
 #endif

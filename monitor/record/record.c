@@ -202,6 +202,15 @@ static void emit_losses(struct record *r)
 		r->user_lost = 0;
 		rec_emit(r, "monitor.loss", trace_now(r->w), 0, f);
 	}
+	if (r->bad_records) {
+		/* malformed, or not decodable for want of memory: never silently skipped */
+		json_t *f = json_pack("{s:I,s:s}", "lost", (json_int_t)r->bad_records, "where",
+				      "bad_record");
+
+		r->lost += r->bad_records;
+		r->bad_records = 0;
+		rec_emit(r, "monitor.loss", trace_now(r->w), 0, f);
+	}
 }
 
 /* One drain: both rings into the batch, sorted by time, handled, then the loss counters. */
@@ -217,7 +226,7 @@ static void drain(struct record *r)
 		size_t len = ((struct batch_item *)r->batch[i])->len;
 
 		if (rec_handle(r, (char *)r->batch[i] + sizeof(struct batch_item), len) < 0)
-			r->user_lost++;
+			r->bad_records++;
 		free(r->batch[i]);
 	}
 	r->n_batch = 0;
@@ -225,6 +234,8 @@ static void drain(struct record *r)
 	r->batch_full = false;
 	rec_flush_held(r, false);
 	rec_fs_drain(r);
+	if (r->cfg.tls_plaintext)
+		rec_tls_scan(r);
 	emit_losses(r);
 }
 
@@ -261,7 +272,9 @@ static uint32_t round_ring(uint32_t bytes)
 	(bpf_map__reuse_fd((skel)->maps.ring_crit, bpf_map__fd((r)->proc->maps.ring_crit)) ||      \
 	 bpf_map__reuse_fd((skel)->maps.ring_data, bpf_map__fd((r)->proc->maps.ring_data)) ||      \
 	 bpf_map__reuse_fd((skel)->maps.losses, bpf_map__fd((r)->proc->maps.losses)) ||            \
-	 bpf_map__reuse_fd((skel)->maps.pending, bpf_map__fd((r)->proc->maps.pending)))
+	 bpf_map__reuse_fd((skel)->maps.pending, bpf_map__fd((r)->proc->maps.pending)) ||          \
+	 bpf_map__reuse_fd((skel)->maps.tls_cur, bpf_map__fd((r)->proc->maps.tls_cur)) ||          \
+	 bpf_map__reuse_fd((skel)->maps.ssl_cookie, bpf_map__fd((r)->proc->maps.ssl_cookie)))
 
 struct knobs {
 	uint64_t cgid;
@@ -389,6 +402,7 @@ int record_new(const struct record_config *cfg, struct sandbox *sb, struct loop 
 	SET_RODATA(r->net, k);
 	SET_RODATA(r->wire, k);
 	r->file->rodata->cfg_has_honey = 1;
+	r->file->rodata->cfg_tls = r->cfg.tls_plaintext;
 	if (bpf_map__set_max_entries(r->proc->maps.ring_data, ring) ||
 	    bpf_map__set_max_entries(r->proc->maps.ring_crit, CRIT_RING_BYTES)) {
 		e = error_set(err, EINVAL, 0, 0, "cannot size the ring buffers");
@@ -402,6 +416,17 @@ int record_new(const struct record_config *cfg, struct sandbox *sb, struct loop 
 			      strerror(-e));
 		goto fail;
 	}
+	r->fd_ring_crit = bpf_map__fd(r->proc->maps.ring_crit);
+	r->fd_ring_data = bpf_map__fd(r->proc->maps.ring_data);
+	r->fd_losses = bpf_map__fd(r->proc->maps.losses);
+	r->fd_pending = bpf_map__fd(r->proc->maps.pending);
+	r->fd_tls_cur = bpf_map__fd(r->proc->maps.tls_cur);
+	r->fd_ssl_cookie = bpf_map__fd(r->proc->maps.ssl_cookie);
+	r->k_cgid = k.cgid;
+	r->k_level = k.level;
+	r->k_pidns_dev = k.ns_dev;
+	r->k_pidns_ino = (uint32_t)k.ns_ino;
+	r->k_flow_bytes = k.flow_bytes;
 	if (r->proc->rodata->cfg_abi != EV_ABI_VERSION) {
 		e = error_set(err, EPROTO, 0, 0, "eBPF event ABI %u, monitor expects %u",
 			      r->proc->rodata->cfg_abi, EV_ABI_VERSION);

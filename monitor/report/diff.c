@@ -53,6 +53,7 @@ struct fact {
 	int what;
 	int sev;
 	const char *rule;
+	const char *summary; /* findings: as this report words it */
 	int declared;
 	int tls;
 	json_t *ports;
@@ -88,8 +89,11 @@ static struct fact *facts_add(struct facts *fs, char *key, int what)
 		return NULL;
 	}
 	f = &fs->v[fs->n++];
-	*f = (struct fact){ .key = key, .what = what, .sev = REPORT_SEV_LOW,
-			    .declared = DECL_UNKNOWN, .tls = TLS_UNKNOWN };
+	*f = (struct fact){ .key = key,
+			    .what = what,
+			    .sev = REPORT_SEV_LOW,
+			    .declared = DECL_UNKNOWN,
+			    .tls = TLS_UNKNOWN };
 	return f;
 }
 
@@ -102,26 +106,28 @@ static int fact_cmp(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
-/* Adds port to a sorted, duplicate-free array. */
+/* A host's ports listed in an entry: the lowest PORTS_MAX (a scan touches thousands). */
+#define PORTS_MAX 32
+
+/* Adds port to a sorted, duplicate-free array of at most PORTS_MAX. */
 static void ports_add(json_t **ports, json_int_t port)
 {
-	json_t *e;
-	size_t i;
+	size_t i, n;
 
 	if (!*ports)
 		*ports = json_array();
 	if (!*ports)
 		return;
-	json_array_foreach(*ports, i, e)
-	{
-		if (json_integer_value(e) == port)
-			return;
-		if (json_integer_value(e) > port) {
-			json_array_insert_new(*ports, i, json_integer(port));
-			return;
-		}
-	}
-	json_array_append_new(*ports, json_integer(port));
+	n = json_array_size(*ports);
+	for (i = 0; i < n && json_integer_value(json_array_get(*ports, i)) < port; i++)
+		;
+	if (i < n && json_integer_value(json_array_get(*ports, i)) == port)
+		return;
+	if (i == PORTS_MAX)
+		return;
+	json_array_insert_new(*ports, i, json_integer(port));
+	if (json_array_size(*ports) > PORTS_MAX)
+		json_array_remove(*ports, PORTS_MAX);
 }
 
 /* Merges b into a (same what and key). */
@@ -134,10 +140,12 @@ static void fact_merge(struct fact *a, struct fact *b)
 	a->declared = MAX(a->declared, b->declared);
 	if (b->tls != TLS_UNKNOWN && (a->tls == TLS_UNKNOWN || b->tls < a->tls))
 		a->tls = b->tls;
-	json_array_foreach(b->ports, i, e)
+	json_array_foreach (b->ports, i, e)
 		ports_add(&a->ports, json_integer_value(e));
 	if (!a->rule)
 		a->rule = b->rule;
+	if (!a->summary)
+		a->summary = b->summary;
 }
 
 /* Sorts and folds facts with the same (what, key) into one. */
@@ -161,19 +169,55 @@ static void facts_settle(struct facts *fs)
 	fs->n = o + 1;
 }
 
+/*
+ * A finding's identity: rule + ": " + its summary without what varies between two runs of
+ * the same behavior: parenthesised asides (the address a name resolved to this time, an
+ * encoding, an example) are dropped, and for MON-1 (the monitor's own losses) every number
+ * becomes "N". A judge that gives a finding an explicit "key" is taken at its word.
+ */
 static char *key_of_finding(const json_t *f)
 {
-	const char *rule = report_str(f, "rule"), *summary = report_str(f, "summary");
-	char *k = NULL;
+	const char *rule = report_str(f, "rule"), *summary = report_str(f, "key");
+	bool numbers = rule && !strncmp(rule, "MON-", 4);
+	char *k = NULL, *o, *start;
+	const char *last;
+	int depth = 0;
 
 	if (!rule)
 		return NULL;
-	if (summary && *summary) {
-		if (asprintf(&k, "%s: %s", rule, summary) < 0)
-			return NULL;
-		return k;
+	if (!summary) {
+		summary = report_str(f, "summary");
+	} else {
+		numbers = false;
 	}
-	return strdup(rule);
+	if (!summary || !*summary)
+		return strdup(rule);
+	if (asprintf(&k, "%s: %s", rule, summary) < 0)
+		return NULL;
+	if (report_str(f, "key"))
+		return k;
+	o = start = k + strlen(rule) + 2;
+	last = strrchr(start, ')'); /* an unclosed '(' is kept as it is */
+	for (const char *p = start; *p; p++) {
+		if (*p == '(' && last && p < last) {
+			if (!depth++ && o > start && o[-1] == ' ')
+				o--;
+			continue;
+		}
+		if (depth) {
+			depth -= *p == ')';
+			continue;
+		}
+		if (numbers && *p >= '0' && *p <= '9') {
+			while (p[1] >= '0' && p[1] <= '9')
+				p++;
+			*o++ = 'N';
+			continue;
+		}
+		*o++ = *p;
+	}
+	*o = '\0';
+	return k;
 }
 
 static char *key_of_host(const json_t *c)
@@ -347,8 +391,7 @@ static int index_findings(const json_t *report, struct tokens *t)
 	size_t i;
 	int r;
 
-	json_array_foreach(report_arr(report, "findings"), i, f)
-	{
+	json_array_foreach (report_arr(report, "findings"), i, f) {
 		int sev = report_sev_rank(report_str(f, "severity"));
 
 		if (sev < 0)
@@ -392,8 +435,7 @@ static int rule_sev(const json_t *a, const json_t *b, const char *rule, int def)
 	json_t *f;
 
 	for (k = 0; k < ARRAY_SIZE(reports); k++)
-		json_array_foreach(report_arr(reports[k], "findings"), i, f)
-		{
+		json_array_foreach (report_arr(reports[k], "findings"), i, f) {
 			const char *r = report_str(f, "rule");
 			int s = report_sev_rank(report_str(f, "severity"));
 
@@ -417,22 +459,22 @@ static int collect(struct side *sd)
 	json_t *e;
 	size_t i;
 
-	json_array_foreach(report_arr(sd->report, "findings"), i, e)
-	{
+	json_array_foreach (report_arr(sd->report, "findings"), i, e) {
 		const char *rule = report_str(e, "rule");
 		int sev = report_sev_rank(report_str(e, "severity"));
 
 		if (!rule || sev < 0)
 			continue;
 		f = facts_add(&sd->fs, key_of_finding(e),
-			      !strcmp(rule, "DP-3.external-storage") ? W_STORAGE_FINDING : W_FINDING);
+			      !strcmp(rule, "DP-3.external-storage") ? W_STORAGE_FINDING
+								     : W_FINDING);
 		if (!f)
 			return -ENOMEM;
 		f->sev = sev;
 		f->rule = rule;
+		f->summary = report_str(e, "summary");
 	}
-	json_array_foreach(report_arr(observed, "connections"), i, e)
-	{
+	json_array_foreach (report_arr(observed, "connections"), i, e) {
 		char *key = key_of_host(e);
 		long long port;
 
@@ -448,22 +490,19 @@ static int collect(struct side *sd)
 		if (report_int(e, "port", &port))
 			ports_add(&f->ports, port);
 	}
-	json_array_foreach(report_arr(observed, "dns"), i, e)
-	{
+	json_array_foreach (report_arr(observed, "dns"), i, e) {
 		char *key = key_of_name(report_str(e, "name"));
 
 		if (key && !facts_add(&sd->fs, key, W_DNS))
 			return -ENOMEM;
 	}
-	json_array_foreach(report_arr(observed, "files_written"), i, e)
-	{
+	json_array_foreach (report_arr(observed, "files_written"), i, e) {
 		const char *p = report_str(e, "path");
 
 		if (p && *p && !facts_add(&sd->fs, strdup(p), W_STORAGE))
 			return -ENOMEM;
 	}
-	json_array_foreach(report_arr(observed, "programs"), i, e)
-	{
+	json_array_foreach (report_arr(observed, "programs"), i, e) {
 		const char *p = report_str(e, "path");
 
 		if (p && *p && !facts_add(&sd->fs, strdup(p), W_PROGRAM))
@@ -502,7 +541,7 @@ static int tls_sev(const struct side *sd, const struct fact *h, int tls)
 		return REPORT_SEV_NONE;
 	if (tls == TLS_PLAIN)
 		return h->declared == DECL_CLUSTER || h->declared == DECL_LOCAL ? REPORT_SEV_NONE
-										 : sd->sev_plain;
+										: sd->sev_plain;
 	return sd->sev_tls;
 }
 
@@ -534,10 +573,11 @@ static json_t *entry_of(const struct fact *f)
 		return NULL;
 	if (f->rule && set_str(e, "rule", f->rule) < 0)
 		goto fail;
+	if (f->summary && set_str(e, "summary", f->summary) < 0)
+		goto fail;
 	if (f->what == W_HOST) {
-		if (set_str(e, "declared", f->declared == DECL_UNKNOWN
-							 ? "unknown"
-							 : decl_names[f->declared]) < 0)
+		if (set_str(e, "declared",
+			    f->declared == DECL_UNKNOWN ? "unknown" : decl_names[f->declared]) < 0)
 			goto fail;
 		if (f->tls != TLS_UNKNOWN && set_str(e, "tls", tls_name(f->tls)) < 0)
 			goto fail;
@@ -576,7 +616,8 @@ static int compare(const struct side *o, const struct fact *a, const struct side
 		if (a->sev == b->sev)
 			return 0;
 		e = changed_of(a->what, a->key, b->sev, a->sev);
-		if (e && set_str(e, "rule", b->rule) < 0)
+		if (e && (set_str(e, "rule", b->rule) < 0 ||
+			  (b->summary && set_str(e, "summary", b->summary) < 0)))
 			json_decref(steal_ptr(&e));
 		return append(changed, e);
 	}
@@ -584,12 +625,12 @@ static int compare(const struct side *o, const struct fact *a, const struct side
 		return 0;
 	if (a->declared != b->declared) {
 		e = changed_of(W_HOST, a->key, b->sev, a->sev);
-		if (e && (set_str(e, "declared", b->declared == DECL_UNKNOWN
-								? "unknown"
-								: decl_names[b->declared]) < 0 ||
-			  set_str(e, "was_declared", a->declared == DECL_UNKNOWN
-								   ? "unknown"
-								   : decl_names[a->declared]) < 0))
+		if (e && (set_str(e, "declared",
+				  b->declared == DECL_UNKNOWN ? "unknown"
+							      : decl_names[b->declared]) < 0 ||
+			  set_str(e, "was_declared",
+				  a->declared == DECL_UNKNOWN ? "unknown"
+							      : decl_names[a->declared]) < 0))
 			json_decref(steal_ptr(&e));
 		if (append(changed, e) < 0)
 			return -ENOMEM;
@@ -744,7 +785,13 @@ static void put_entry(FILE *f, const json_t *e, bool color, bool is_changed)
 	fputs("  ", f);
 	put_sev(f, report_str(e, "severity"), color, 9);
 	report_term_json_pad(f, json_object_get(e, "what"), "?", 9);
-	report_term_json(f, json_object_get(e, "key"), "?");
+	if (report_str(e, "rule") && report_str(e, "summary")) {
+		report_term_json(f, json_object_get(e, "rule"), "?");
+		fputs(": ", f);
+		report_term_json(f, json_object_get(e, "summary"), "?");
+	} else {
+		report_term_json(f, json_object_get(e, "key"), "?");
+	}
 	if (what && !strcmp(what, "tls")) {
 		fputs("  TLS ", f);
 		report_term_json(f, json_object_get(e, "was_tls"), "?");
@@ -767,13 +814,13 @@ static void put_entry(FILE *f, const json_t *e, bool color, bool is_changed)
 		}
 		if (json_array_size(ports)) {
 			fputs(json_array_size(ports) > 1 ? ", ports " : ", port ", f);
-			json_array_foreach(ports, i, p)
-			{
+			json_array_foreach (ports, i, p) {
 				if (i == 8) {
 					fprintf(f, ", ...");
 					break;
 				}
-				fprintf(f, "%s%lld", i ? "," : "", (long long)json_integer_value(p));
+				fprintf(f, "%s%lld", i ? "," : "",
+					(long long)json_integer_value(p));
 			}
 		}
 		if (report_str(e, "tls") && !was) {
@@ -813,7 +860,7 @@ int report_write_diff_text(FILE *f, const json_t *changes, bool color)
 		if (!n[k])
 			continue;
 		fprintf(f, "\n%s%s%s\n", color ? C_BOLD : "", parts[k], color ? C_RESET : "");
-		json_array_foreach(report_arr(changes, parts[k]), i, e)
+		json_array_foreach (report_arr(changes, parts[k]), i, e)
 			put_entry(f, e, color, k == 2);
 	}
 	return report_finish(f);

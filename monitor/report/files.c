@@ -81,7 +81,9 @@ int report_write_all(const char *outdir, const json_t *report, const json_t *rul
 	static const struct {
 		const char *name;
 		enum kind kind;
-	} files[] = { { "report.sarif", K_SARIF }, { "report.html", K_HTML }, { "report.json", K_JSON } };
+	} files[] = { { "report.sarif", K_SARIF },
+		      { "report.html", K_HTML },
+		      { "report.json", K_JSON } };
 	size_t i;
 	int r;
 

@@ -78,8 +78,7 @@ static void cell_value(FILE *f, const json_t *v)
 		fputs("no", f);
 		break;
 	case JSON_ARRAY:
-		json_array_foreach(v, i, e)
-		{
+		json_array_foreach (v, i, e) {
 			if (i)
 				fputc(' ', f);
 			if (json_is_object(e) || json_is_array(e))
@@ -90,8 +89,7 @@ static void cell_value(FILE *f, const json_t *v)
 		break;
 	case JSON_OBJECT:
 		i = 0;
-		json_object_foreach((json_t *)v, k, e)
-		{
+		json_object_foreach ((json_t *)v, k, e) {
 			fputs(i++ ? ", " : "", f);
 			report_html_str(f, k);
 			fputs(": ", f);
@@ -217,8 +215,7 @@ static void severity_table(FILE *f, const json_t *findings)
 	json_t *e;
 	int s;
 
-	json_array_foreach(findings, i, e)
-	{
+	json_array_foreach (findings, i, e) {
 		s = report_sev_rank(report_str(e, "severity"));
 		if (s >= 0 && !count[s]++)
 			first[s] = e;
@@ -252,8 +249,7 @@ static ssize_t rule_pos(const json_t *rules, const char *id)
 	json_t *r;
 	size_t i;
 
-	json_array_foreach(rules, i, r)
-	{
+	json_array_foreach (rules, i, r) {
 		const char *rid = report_str(r, "id");
 
 		if (rid && id && !strcmp(rid, id))
@@ -298,8 +294,7 @@ static void finding(FILE *f, const json_t *e, const json_t *rules)
 	if (json_array_size(ev)) {
 		fputs("<p>Evidence: <code>trace.jsonl</code> line", f);
 		fputs(json_array_size(ev) > 1 ? "s " : " ", f);
-		json_array_foreach(ev, i, x)
-		{
+		json_array_foreach (ev, i, x) {
 			fputs(i ? ", " : "", f);
 			esc(f, x, "?");
 		}
@@ -331,8 +326,7 @@ static void findings(FILE *f, const json_t *list, const json_t *rules)
 		return;
 	}
 	for (s = REPORT_SEV_CRITICAL; s >= REPORT_SEV_NONE; s--)
-		json_array_foreach(list, i, e)
-		{
+		json_array_foreach (list, i, e) {
 			int fs = report_sev_rank(report_str(e, "severity"));
 
 			if (fs == s || (s == REPORT_SEV_NONE && fs < 0))
@@ -356,11 +350,11 @@ static void table(FILE *f, const char *title, const json_t *list, const char *co
 	for (k = 0; k < n; k++)
 		fprintf(f, "<th>%s</th>", titles[k] ? titles[k] : keys[k]);
 	fputs("</tr>\n", f);
-	json_array_foreach(list, i, e)
-	{
+	json_array_foreach (list, i, e) {
 		if (i == HTML_MAX_ROWS) {
-			fprintf(f, "<tr><td colspan=\"%zu\">&hellip; and %zu more in report.json</td>"
-				   "</tr>\n",
+			fprintf(f,
+				"<tr><td colspan=\"%zu\">&hellip; and %zu more in report.json</td>"
+				"</tr>\n",
 				n, json_array_size(list) - i);
 			break;
 		}
@@ -374,7 +368,8 @@ static void table(FILE *f, const char *title, const json_t *list, const char *co
 				fputs("<td class=\"undeclared\">undeclared</td>", f);
 				continue;
 			}
-			if (!strcmp(keys[k], "host") && json_is_object(e) && (!v || json_is_null(v))) {
+			if (!strcmp(keys[k], "host") && json_is_object(e) &&
+			    (!v || json_is_null(v))) {
 				fputs("<td class=\"muted\">raw IP, no name</td>", f);
 				continue;
 			}
@@ -387,10 +382,10 @@ static void table(FILE *f, const char *title, const json_t *list, const char *co
 
 static void observed(FILE *f, const json_t *obs)
 {
-	static const char *const conn_k[] = { "host", "addr", "port", "proto", "tls",
+	static const char *const conn_k[] = { "host", "addr",	  "port",      "proto",	  "tls",
 					      "sni",  "declared", "bytes_out", "bytes_in" };
-	static const char *const conn_t[] = { NULL, "address", NULL, NULL, "TLS", "SNI", NULL,
-					      "bytes out", "bytes in" };
+	static const char *const conn_t[] = { NULL,  "address", NULL,	     NULL,	"TLS",
+					      "SNI", NULL,	"bytes out", "bytes in" };
 	static const char *const dns_k[] = { "name", "qtype", "answers" };
 	static const char *const dns_t[] = { NULL, "type", NULL };
 	static const char *const file_k[] = { "path", "size", "sha256" };
@@ -427,8 +422,7 @@ static void rules_table(FILE *f, const json_t *rules)
 	fputs("<h2>Rules of the policy</h2>\n<table>\n<tr><th>rule</th><th>severity</th>"
 	      "<th>CVSS v3.1</th><th>guideline clause</th><th>why it matters</th></tr>\n",
 	      f);
-	json_array_foreach(rules, i, r)
-	{
+	json_array_foreach (rules, i, r) {
 		const json_t *cvss = report_obj(r, "cvss");
 		double score;
 

@@ -306,8 +306,8 @@ struct field {
 	unsigned int types;
 	bool required;
 	const char *const *allowed; /* NULL-terminated list of allowed strings */
-	const struct spec *object;  /* when the value is an object */
-	unsigned int items;	    /* when an array: the items' types */
+	const struct spec *object; /* when the value is an object */
+	unsigned int items; /* when an array: the items' types */
 	const struct spec *item_object;
 	long long min; /* integers (and integer items) must be >= min when min_set */
 	bool min_set;
@@ -318,7 +318,9 @@ struct spec {
 	size_t n;
 };
 
+/* clang-format off */
 #define SPEC(a) { a, ARRAY_SIZE(a) }
+/* clang-format on */
 
 static const char *const verdicts[] = { "pass", "fail", "incomplete", NULL };
 static const char *const severities[] = { "critical", "high", "medium", "low", NULL };
@@ -571,8 +573,8 @@ static int check_value(struct vctx *v, const json_t *val, const struct field *f,
 			size_t o = 0;
 
 			for (i = 0; f->allowed[i] && o < sizeof(list); i++)
-				o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? ", " : "",
-						      f->allowed[i]);
+				o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+						      i ? ", " : "", f->allowed[i]);
 			return verror(v, "expected one of %s", list);
 		}
 	}
@@ -590,8 +592,7 @@ static int check_value(struct vctx *v, const json_t *val, const struct field *f,
 
 		if (v->depth >= PATH_MAX_DEPTH)
 			return 0;
-		json_array_foreach(val, i, e)
-		{
+		json_array_foreach (val, i, e) {
 			int r;
 
 			v->path[v->depth++] = (struct step){ .index = i };

@@ -37,7 +37,8 @@ int report_write_all(const char *outdir, const json_t *report, const json_t *rul
  * `conduct diff`: what appeared, disappeared or changed severity between two reports.
  * *ret_changes is {"appeared":[...],"disappeared":[...],"changed":[...]}; each entry has
  * "what" (finding|storage|host|tls|dns|program), "key" and "severity" (critical..low, or
- * "none" for a TLS state that breaks no rule); findings add "rule"; hosts add "declared",
+ * "none" for a TLS state that breaks no rule); findings add "rule" and "summary" (as the
+ * report of the entry words it; the key drops what varies between runs); hosts add "declared",
  * "tls", "ports"; "changed" entries add "was" (the earlier severity) and, for hosts,
  * "was_declared", for TLS, "tls" and "was_tls". Keys never contain trace line numbers,
  * times or byte counts (see diff.c for the keys and the severity rules). Each list is

@@ -129,8 +129,8 @@ static json_t *rule_help(const json_t *r, int sev)
 		fprintf(m, "**Why it matters:** %s\n\n", why);
 	}
 	if (vector || scorebuf[0]) {
-		fprintf(t, "CVSS v3.1: %s%s%s%s\n\n", vector ? vector : "", *scorebuf ? " (score " : "",
-			scorebuf, *scorebuf ? ")" : "");
+		fprintf(t, "CVSS v3.1: %s%s%s%s\n\n", vector ? vector : "",
+			*scorebuf ? " (score " : "", scorebuf, *scorebuf ? ")" : "");
 		fprintf(m, "**CVSS v3.1:** `%s`%s%s%s\n\n", vector ? vector : "",
 			*scorebuf ? " (score " : "", scorebuf, *scorebuf ? ")" : "");
 	}
@@ -138,11 +138,13 @@ static json_t *rule_help(const json_t *r, int sev)
 		fprintf(t, "Deadlines: %s\n\n", deadline_text[sev]);
 		fprintf(m, "**Deadlines:** %s\n\n", deadline_text[sev]);
 	}
-	fprintf(t, "More: conduct explain %s. The evidence lines are in trace.jsonl; "
-		   "`conduct check trace.jsonl` reproduces the finding.\n",
+	fprintf(t,
+		"More: conduct explain %s. The evidence lines are in trace.jsonl; "
+		"`conduct check trace.jsonl` reproduces the finding.\n",
 		id);
-	fprintf(m, "More: `conduct explain %s`. The evidence lines are in `trace.jsonl`; "
-		   "`conduct check trace.jsonl` reproduces the finding.\n",
+	fprintf(m,
+		"More: `conduct explain %s`. The evidence lines are in `trace.jsonl`; "
+		"`conduct check trace.jsonl` reproduces the finding.\n",
 		id);
 	if (fclose(t) != 0) {
 		fclose(m);
@@ -168,12 +170,20 @@ static json_t *descriptor(const json_t *r)
 	if (!d || !props || !tags || !name)
 		return NULL;
 	if (set_str(d, "id", id) < 0 || set_str(d, "name", name) < 0 ||
-	    set(d, "shortDescription", message(summary ? summary : clause ? clause : id, NULL)) < 0 ||
-	    set(d, "fullDescription", message(clause ? clause : summary ? summary : id, NULL)) < 0 ||
+	    set(d, "shortDescription",
+		message(summary	 ? summary
+			: clause ? clause
+				 : id,
+			NULL)) < 0 ||
+	    set(d, "fullDescription",
+		message(clause	  ? clause
+			: summary ? summary
+				  : id,
+			NULL)) < 0 ||
 	    set(d, "help", rule_help(r, sev)) < 0)
 		return NULL;
-	if (sev >= 0 && set(d, "defaultConfiguration",
-			    json_pack("{s:s}", "level", report_sev_level(sev))) < 0)
+	if (sev >= 0 &&
+	    set(d, "defaultConfiguration", json_pack("{s:s}", "level", report_sev_level(sev))) < 0)
 		return NULL;
 	if (report_num(cvss, "score", &s) && s >= 0 && s <= 10) {
 		snprintf(score, sizeof(score), "%.1f", s);
@@ -187,7 +197,8 @@ static json_t *descriptor(const json_t *r)
 		return NULL;
 	if (set(props, "tags", steal_ptr(&tags)) < 0 ||
 	    set_str(props, "precision", precision ? precision : "high") < 0 ||
-	    copy(props, "cvss_vector", cvss, "vector") < 0 || copy(props, "severity", r, "severity") < 0)
+	    copy(props, "cvss_vector", cvss, "vector") < 0 ||
+	    copy(props, "severity", r, "severity") < 0)
 		return NULL;
 	if (set(d, "properties", steal_ptr(&props)) < 0)
 		return NULL;
@@ -207,9 +218,9 @@ static json_t *descriptor_from_finding(const json_t *f)
 
 static json_t *location(long long line, const char *note)
 {
-	json_t *loc = json_pack("{s:{s:{s:s,s:i},s:{s:I}}}", "physicalLocation", "artifactLocation",
-				"uri", TRACE_URI, "index", 0, "region", "startLine",
-				(json_int_t)line);
+	json_t *loc =
+		json_pack("{s:{s:{s:s,s:i},s:{s:I}}}", "physicalLocation", "artifactLocation",
+			  "uri", TRACE_URI, "index", 0, "region", "startLine", (json_int_t)line);
 
 	if (loc && note && set(loc, "message", message(note, NULL)) < 0) {
 		json_decref(loc);
@@ -234,8 +245,7 @@ static json_t *result(const json_t *f, size_t rule_index)
 	if (!summary && asprintf(&fallback, "%s matched (no summary in the report)", rule) < 0)
 		return NULL;
 	report_fingerprint(parts, 2, fp);
-	json_array_foreach(ev, i, e)
-	{
+	json_array_foreach (ev, i, e) {
 		if (json_array_size(locs) == SARIF_MAX_LOCATIONS)
 			break;
 		if (json_is_integer(e) && json_integer_value(e) >= 1 &&
@@ -248,8 +258,8 @@ static json_t *result(const json_t *f, size_t rule_index)
 		return NULL;
 	if (set_str(res, "ruleId", rule) < 0 ||
 	    set(res, "ruleIndex", json_integer((json_int_t)rule_index)) < 0 ||
-	    set_str(res, "level",
-		    report_sev_level(report_sev_rank(report_str(f, "severity")))) < 0 ||
+	    set_str(res, "level", report_sev_level(report_sev_rank(report_str(f, "severity")))) <
+		    0 ||
 	    set(res, "message", message(summary ? summary : fallback, NULL)) < 0 ||
 	    set(res, "locations", steal_ptr(&locs)) < 0 ||
 	    set(res, "partialFingerprints", json_pack("{s:s}", FINGERPRINT_KEY, fp)) < 0)
@@ -257,7 +267,8 @@ static json_t *result(const json_t *f, size_t rule_index)
 	if (copy(props, "severity", f, "severity") < 0 || copy(props, "clause", f, "clause") < 0 ||
 	    copy(props, "cvss_vector", cvss, "vector") < 0 ||
 	    copy(props, "cvss_score", cvss, "score") < 0 ||
-	    copy(props, "deadlines", f, "deadlines") < 0 || copy(props, "evidence_lines", f, "evidence") < 0)
+	    copy(props, "deadlines", f, "deadlines") < 0 ||
+	    copy(props, "evidence_lines", f, "evidence") < 0)
 		return NULL;
 	if (set(res, "properties", steal_ptr(&props)) < 0)
 		return NULL;
@@ -321,10 +332,12 @@ static json_t *invocation(const json_t *report)
 	if (set_str(props, "verdict", verdict ? verdict : "none") < 0 ||
 	    copy(props, "connector", connector, "name") < 0 ||
 	    copy(props, "connector_version", connector, "version") < 0 ||
-	    copy(props, "command", run, "command") < 0 || copy(props, "exit_code", run, "exit_code") < 0 ||
-	    copy(props, "signal", run, "signal") < 0 || copy(props, "timed_out", run, "timed_out") < 0 ||
-	    copy(props, "duration_ms", run, "duration_ms") < 0 || copy(props, "lost", summary, "lost") < 0 ||
-	    copy(props, "policy", run, "policy") < 0 ||
+	    copy(props, "command", run, "command") < 0 ||
+	    copy(props, "exit_code", run, "exit_code") < 0 ||
+	    copy(props, "signal", run, "signal") < 0 ||
+	    copy(props, "timed_out", run, "timed_out") < 0 ||
+	    copy(props, "duration_ms", run, "duration_ms") < 0 ||
+	    copy(props, "lost", summary, "lost") < 0 || copy(props, "policy", run, "policy") < 0 ||
 	    copy(props, "trace_sha256", run, "trace_sha256") < 0)
 		return NULL;
 	if (set(inv, "properties", steal_ptr(&props)) < 0)
@@ -350,7 +363,7 @@ static ssize_t rule_index(const json_t *descs, const char *id)
 	json_t *d;
 	size_t i;
 
-	json_array_foreach(descs, i, d)
+	json_array_foreach (descs, i, d)
 		if (!strcmp(report_str(d, "id"), id))
 			return (ssize_t)i;
 	return -1;
@@ -365,8 +378,7 @@ static json_t *sarif_build(const json_t *report, const json_t *rules)
 
 	if (!descs || !results)
 		return NULL;
-	json_array_foreach(rules, i, r)
-	{
+	json_array_foreach (rules, i, r) {
 		const char *id = report_str(r, "id");
 
 		if (!id || !*id || rule_index(descs, id) >= 0)
@@ -374,8 +386,7 @@ static json_t *sarif_build(const json_t *report, const json_t *rules)
 		if (json_array_append_new(descs, descriptor(r)) < 0)
 			return NULL;
 	}
-	json_array_foreach(report_arr(report, "findings"), i, f)
-	{
+	json_array_foreach (report_arr(report, "findings"), i, f) {
 		const char *id = report_str(f, "rule");
 		ssize_t k;
 
@@ -391,8 +402,8 @@ static json_t *sarif_build(const json_t *report, const json_t *rules)
 			return NULL;
 	}
 	driver = json_pack("{s:s,s:s,s:s,s:s}", "name", "conduct", "fullName",
-			   "conduct " CONDUCT_VERSION, "version", CONDUCT_VERSION, "semanticVersion",
-			   CONDUCT_VERSION);
+			   "conduct " CONDUCT_VERSION, "version", CONDUCT_VERSION,
+			   "semanticVersion", CONDUCT_VERSION);
 	if (!driver)
 		return NULL;
 #ifdef CONDUCT_URL

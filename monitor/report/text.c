@@ -119,10 +119,11 @@ static void header(const struct out *o, const json_t *report)
 		on(o, C_BRED);
 	else
 		on(o, C_BOLD C_YELLOW);
-	fputs(!verdict ? "NO VERDICT" : !strcmp(verdict, "pass") ? "PASS"
-					: !strcmp(verdict, "fail") ? "FAIL"
-					: !strcmp(verdict, "incomplete") ? "INCOMPLETE"
-									 : "UNKNOWN VERDICT",
+	fputs(!verdict			       ? "NO VERDICT"
+	      : !strcmp(verdict, "pass")       ? "PASS"
+	      : !strcmp(verdict, "fail")       ? "FAIL"
+	      : !strcmp(verdict, "incomplete") ? "INCOMPLETE"
+					       : "UNKNOWN VERDICT",
 	      o->f);
 	off(o);
 	fputc('\n', o->f);
@@ -130,8 +131,7 @@ static void header(const struct out *o, const json_t *report)
 	if (cmd) {
 		fputs("  command  ", o->f);
 		if (json_is_array(cmd)) {
-			json_array_foreach(cmd, i, e)
-			{
+			json_array_foreach (cmd, i, e) {
 				if (i)
 					fputc(' ', o->f);
 				if (i == 16) {
@@ -198,8 +198,7 @@ static void severity_table(const struct out *o, const json_t *findings)
 	json_t *f;
 	int s;
 
-	json_array_foreach(findings, i, f)
-	{
+	json_array_foreach (findings, i, f) {
 		s = report_sev_rank(report_str(f, "severity"));
 		if (s < 0)
 			continue;
@@ -220,11 +219,11 @@ static void severity_table(const struct out *o, const json_t *findings)
 			put_sev(o, s, 10);
 		else
 			fprintf(o->f, "%-10s", report_sev_name(s));
-		fprintf(o->f, " %-9zu", count[s]);
 		if (!count[s]) {
-			fputc('\n', o->f);
+			fputs(" 0\n", o->f);
 			continue;
 		}
+		fprintf(o->f, " %-9zu", count[s]);
 		if (s == REPORT_SEV_LOW && !(d && report_str(d, "acknowledge"))) {
 			fputs(" accepted: no deadline\n", o->f);
 			continue;
@@ -258,8 +257,7 @@ static void finding(const struct out *o, const json_t *f)
 	if (json_array_size(ev)) {
 		fprintf(o->f, "            evidence: trace.jsonl line%s ",
 			json_array_size(ev) > 1 ? "s" : "");
-		json_array_foreach(ev, i, e)
-		{
+		json_array_foreach (ev, i, e) {
 			if (i == EVIDENCE_MAX) {
 				fprintf(o->f, " and %zu more", json_array_size(ev) - i);
 				break;
@@ -292,8 +290,7 @@ static void findings(const struct out *o, const json_t *list)
 		return;
 	heading(o, "Findings");
 	for (s = REPORT_SEV_CRITICAL; s >= REPORT_SEV_NONE; s--)
-		json_array_foreach(list, i, f)
-		{
+		json_array_foreach (list, i, f) {
 			int fs = report_sev_rank(report_str(f, "severity"));
 
 			if (fs == s || (s == REPORT_SEV_NONE && fs < 0))
@@ -313,8 +310,7 @@ static void connections(const struct out *o, const json_t *list)
 	size_t i;
 
 	fprintf(o->f, "  connections (%zu)\n", json_array_size(list));
-	json_array_foreach(list, i, c)
-	{
+	json_array_foreach (list, i, c) {
 		const char *host = report_str(c, "host"), *addr = report_str(c, "addr");
 		const char *declared = report_str(c, "declared"), *sni = report_str(c, "sni");
 		long long port, n;
@@ -390,8 +386,7 @@ static void name_line(const struct out *o, const char *title, const json_t *list
 	if (!json_array_size(list))
 		return;
 	fprintf(o->f, "  %s (%zu): ", title, json_array_size(list));
-	json_array_foreach(list, i, e)
-	{
+	json_array_foreach (list, i, e) {
 		const json_t *v = key && json_is_object(e) ? json_object_get(e, key) : e;
 
 		if (i == LIST_MAX) {
@@ -425,8 +420,7 @@ static void observed(const struct out *o, const json_t *obs)
 	name_line(o, "DNS names", report_arr(obs, "dns"), "name");
 	if (json_array_size(files)) {
 		fprintf(o->f, "  files written (%zu)\n", json_array_size(files));
-		json_array_foreach(files, i, e)
-		{
+		json_array_foreach (files, i, e) {
 			long long size;
 			char buf[32];
 
@@ -444,16 +438,14 @@ static void observed(const struct out *o, const json_t *obs)
 	}
 	if (json_array_size(progs)) {
 		fprintf(o->f, "  programs (%zu)\n", json_array_size(progs));
-		json_array_foreach(progs, i, e)
-		{
+		json_array_foreach (progs, i, e) {
 			json_t *argv = report_arr(e, "argv"), *a;
 
 			if (i == LIST_MAX)
 				break;
 			fputs("    ", o->f);
 			report_term_json(o->f, json_object_get(e, "path"), "?");
-			json_array_foreach(argv, k, a)
-			{
+			json_array_foreach (argv, k, a) {
 				if (k == 0)
 					continue; /* argv[0] repeats the program */
 				if (k == 12) {
@@ -483,18 +475,19 @@ static void next_steps(const struct out *o, const json_t *report)
 	if (verdict && !strcmp(verdict, "incomplete")) {
 		report_int(report_obj(report, "summary"), "lost", &lost);
 		if (lost)
-			fprintf(o->f, "  the record lost %lld events, so the verdict cannot be trusted: "
-				      "run again with a larger --ringbuf\n",
+			fprintf(o->f,
+				"  the record lost %lld events, so the verdict cannot be trusted: "
+				"run again with a larger --ringbuf\n",
 				lost);
 		if (json_is_true(json_object_get(report_obj(report, "run"), "timed_out")))
-			fputs("  the run was stopped at its timeout: run again with a longer --timeout "
+			fputs("  the run was stopped at its timeout: run again with a longer "
+			      "--timeout "
 			      "if the connector needs more time\n",
 			      o->f);
 	}
 	/* The distinct rules of the most severe findings, in that order. */
 	for (int s = REPORT_SEV_CRITICAL; s >= REPORT_SEV_LOW && n < ARRAY_SIZE(rules); s--)
-		json_array_foreach(list, i, f)
-		{
+		json_array_foreach (list, i, f) {
 			const char *r = report_str(f, "rule");
 			bool seen = false;
 
@@ -536,8 +529,7 @@ int report_write_text(FILE *f, const json_t *report, bool color)
 		return -EINVAL;
 	list = report_arr(report, "findings");
 	header(&o, report);
-	json_array_foreach(list, i, e)
-	{
+	json_array_foreach (list, i, e) {
 		s = report_sev_rank(report_str(e, "severity"));
 		if (s >= 0)
 			counts[s]++;

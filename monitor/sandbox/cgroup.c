@@ -595,3 +595,33 @@ void sb_cg_limit_hits(const struct sb_cgroup *cg, uint64_t *ret_oom_kills, uint6
 	*ret_pids_max = read_counter(cg->on_v2[SB_CG_PIDS] ? cg->v2_leaf : cg->v1_leaf[SB_CG_PIDS],
 				     "pids.events", "max");
 }
+
+bool sb_cg_uid_slot_in_use(uint32_t slot)
+{
+	struct mounts m = { 0 };
+	char dir[PATH_MAX];
+	struct dirent *de;
+	bool used = false;
+	DIR *d;
+
+	if (find_mounts(&m) < 0 || !m.v2) {
+		mounts_fini(&m);
+		return false;
+	}
+	snprintf(dir, sizeof(dir), "%s/conduct", m.v2);
+	mounts_fini(&m);
+	d = opendir(dir);
+	if (!d)
+		return false;
+	while (!used && (de = readdir(d))) {
+		unsigned long long start;
+		unsigned int id;
+		int pid;
+
+		if (!strncmp(de->d_name, "run-", 4) &&
+		    sscanf(de->d_name + 4, "%d-%llu-%x", &pid, &start, &id) == 3)
+			used = (id & 0xffff) == slot;
+	}
+	closedir(d);
+	return used;
+}

@@ -226,6 +226,14 @@ static void build_mounts(const struct sb_child *c)
 	      SB_STAGE_MOUNT_RDONLY);
 	CHECK(mount("proc", "/newroot/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
 	      SB_STAGE_MOUNT_PROC);
+	/*
+	 * A fresh sysfs shows the run's own network devices, not the host's (names, addresses,
+	 * counters). Where the kernel refuses it (the host's sysfs not fully visible), the host's
+	 * read-only one stays.
+	 */
+	if (c->own_netns)
+		mount("sysfs", "/newroot/sys", "sysfs",
+		      MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	build_dev();
 	CHECK(tmpfs("conduct-tmp", "/newroot/tmp", 0, "mode=1777"), SB_STAGE_MOUNT_TMP);
 	CHECK(tmpfs("conduct-run", "/newroot/run", 0, "mode=0755"), SB_STAGE_MOUNT_RUN);

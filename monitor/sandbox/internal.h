@@ -91,6 +91,8 @@ uint64_t sb_proc_starttime(int pid);
 /* Removes conduct/run-<pid>-<starttime>-* leaves whose conduct is gone (a SIGKILLed run's leftovers). */
 void sb_cg_clean_stale(void);
 json_t *sb_cg_describe(const struct sb_cgroup *cg);
+/* Whether a live run's leaf name carries this uid slot (its id & 0xffff). */
+bool sb_cg_uid_slot_in_use(uint32_t slot);
 /* Processes OOM-killed at memory.max, and forks refused at pids.max, so far. */
 void sb_cg_limit_hits(const struct sb_cgroup *cg, uint64_t *ret_oom_kills, uint64_t *ret_pids_max);
 const char *sb_cg_name(int controller);
@@ -185,6 +187,7 @@ struct sb_child {
 	const char *workdir;	   /* host path == path inside */
 	const char *cwd;	   /* caller's cwd (may not exist inside) */
 	const char *resolv_conf;   /* content or NULL */
+	bool own_netns;		   /* a network namespace of its own: a fresh sysfs shows it */
 	const struct sb_honey_file *files;
 	size_t n_files;
 	int workdir_fd;		   /* set by init itself: O_PATH on the workdir in its mount ns */

@@ -72,6 +72,7 @@ struct sandbox {
 	char *workdir;
 	char *cwd;
 	bool workdir_chowned;
+	int workdir_fd;
 	uid_t workdir_uid;
 	gid_t workdir_gid;
 	const char *writable[5];
@@ -167,6 +168,19 @@ static int wait_readable(struct sandbox *sb, int fd, struct error *err)
 	if (p[0].revents & (POLLIN | POLLHUP))
 		return 0;
 	return error_set(err, EPIPE, 0, 0, "the sandbox's init died during setup");
+}
+
+/* After init or the connector died: its {stage, errno} if it sent one, else fallback. */
+static int setup_died(struct sandbox *sb, const char *fallback, struct error *err)
+{
+	struct pollfd p = { .fd = sb->errr, .events = POLLIN };
+	struct sb_stage_err e;
+
+	if (poll(&p, 1, 1000) > 0 && read(sb->errr, &e, sizeof(e)) == sizeof(e))
+		return error_set(err, e.err > 0 ? e.err : EIO, 0, 0,
+				 "inside the sandbox, %s failed: %s", sb_stage_name(e.stage),
+				 strerror(e.err));
+	return error_set(err, EPIPE, 0, 0, "%s", fallback);
 }
 
 static int recv_msg(struct sandbox *sb, int fd, struct sb_msg *m, struct error *err)
@@ -328,7 +342,9 @@ static int prepare_workdir(struct sandbox *sb, struct error *err)
 		return -ENOMEM;
 	sb->workdir_uid = st.st_uid;
 	sb->workdir_gid = st.st_gid;
-	if (chown(real, sb->host_uid, sb->host_gid) < 0)
+	/* an fd, so that giving it back after the run cannot be redirected by a symlink */
+	sb->workdir_fd = open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sb->workdir_fd < 0 || fchown(sb->workdir_fd, sb->host_uid, sb->host_gid) < 0)
 		return error_set(err, errno, 0, 0, "cannot hand '%s' to the run's uid %u: %s", real,
 				 sb->host_uid, strerror(errno));
 	sb->workdir_chowned = true;
@@ -353,7 +369,7 @@ static bool env_name_ok(const char *s)
 	return true;
 }
 
-static int build_env(struct sandbox *sb, struct error *err)
+static int build_env(struct sandbox *sb)
 {
 	const char *term = getenv("TERM");
 	size_t n = 0, i, max = 8 + sb->cfg.n_secrets + 1;
@@ -385,7 +401,6 @@ static int build_env(struct sandbox *sb, struct error *err)
 			return -ENOMEM;
 		}
 	}
-	(void)err;
 	return 0;
 }
 
@@ -507,6 +522,7 @@ static int spawn(struct sandbox *sb, struct error *err)
 		.workdir = sb->workdir,
 		.cwd = sb->cwd ? sb->cwd : sb->workdir,
 		.resolv_conf = net_resolv_conf(sb->net),
+		.own_netns = (flags & CLONE_NEWNET) != 0,
 		.files = sb->can.files,
 		.n_files = sb->can.n_files,
 		.ctl = ctl[1],
@@ -547,13 +563,14 @@ static int spawn(struct sandbox *sb, struct error *err)
 
 	r = write_maps(sb, err);
 	if (r < 0)
-		return r;
+		return kill(sb->init_pid, 0) == 0 ? r
+						  : setup_died(sb, "the sandbox's init died", err);
 	r = net_attach(sb->net, sb->init_pid, err);
 	if (r < 0)
 		return r;
 	r = send_msg(sb->ctl, SB_MSG_MAPPED);
 	if (r < 0)
-		return error_set(err, -r, 0, 0, "the sandbox's init died during setup");
+		return setup_died(sb, "the sandbox's init died during setup", err);
 	r = recv_msg(sb, sb->ctl, &m, err);
 	if (r < 0)
 		return r;
@@ -571,7 +588,7 @@ static int spawn(struct sandbox *sb, struct error *err)
 	sb->conn_ns_pid = ns_pid_of(sb->conn_host_pid);
 	r = send_msg(sb->conn, SB_MSG_CG_DONE);
 	if (r < 0)
-		return error_set(err, -r, 0, 0, "the connector process died during setup");
+		return setup_died(sb, "the connector process died during setup", err);
 	r = recv_cmsg(sb, sb->conn, NULL, &sb->listener, err);
 	if (r < 0)
 		return r;
@@ -592,7 +609,7 @@ int sandbox_new(const struct sandbox_config *cfg, struct loop *loop, struct sand
 {
 	struct sandbox *sb;
 	char path[64];
-	int r;
+	int r, i;
 
 	if (!cfg || !cfg->argv || !cfg->argv[0] || !cfg->outdir)
 		return error_set(err, EINVAL, 0, 0, "no command to run");
@@ -604,20 +621,25 @@ int sandbox_new(const struct sandbox_config *cfg, struct loop *loop, struct sand
 		return error_set(err, ENOMEM, 0, 0, "out of memory");
 	sb->loop = loop;
 	sb->cfg = *cfg;
-	sb->ctl = sb->conn = sb->errr = sb->listener = sb->root_fd = -1;
+	sb->ctl = sb->conn = sb->errr = sb->listener = sb->root_fd = sb->workdir_fd = -1;
 	sb->out = (struct logstream){ .name = "stdout", .fd = -1 };
 	sb->err = (struct logstream){ .name = "stderr", .fd = -1 };
 	sb->deadline_timer = sb->linger_timer = sb->reap_timer = -1;
 	sb->cg.v2_fd = sb->cg.events_fd = -1;
 	sb->exit_code = -1;
-	if (getrandom(&sb->run_id, sizeof(sb->run_id), 0) != sizeof(sb->run_id))
-		sb->run_id = (uint32_t)getpid() ^ (uint32_t)now_monotonic_ns();
+	sb_cg_clean_stale();
+	/* one host uid per run: a slot no live run's leaf (its name holds the id) uses */
+	for (i = 0; i < 64; i++) {
+		if (getrandom(&sb->run_id, sizeof(sb->run_id), 0) != sizeof(sb->run_id))
+			sb->run_id = (uint32_t)getpid() ^ (uint32_t)now_monotonic_ns() ^ (uint32_t)i;
+		if (!sb_cg_uid_slot_in_use(sb->run_id & 0xffff))
+			break;
+	}
 	sb->host_uid = UID_BASE + (sb->run_id & 0xffff);
 	sb->host_gid = sb->host_uid;
 	snprintf(sb->name, sizeof(sb->name), "run-%d-%llu-%08x", (int)getpid(),
 		 (unsigned long long)sb_proc_starttime(getpid()), sb->run_id);
 
-	sb_cg_clean_stale();
 	r = make_canaries(sb, err);
 	if (r < 0)
 		goto fail;
@@ -629,7 +651,7 @@ int sandbox_new(const struct sandbox_config *cfg, struct loop *loop, struct sand
 	sb->writable[2] = "/root";
 	sb->writable[3] = "/dev/shm";
 	sb->writable[4] = "/run";
-	r = build_env(sb, err);
+	r = build_env(sb);
 	if (r < 0)
 		goto fail;
 	r = sb_cg_create(&sb->cg, sb->name, cfg, err);
@@ -650,7 +672,7 @@ int sandbox_new(const struct sandbox_config *cfg, struct loop *loop, struct sand
 	*ret = sb;
 	return 0;
 fail:
-	if (r == -ENOMEM && !err->text[0])
+	if (r == -ENOMEM && err && !err->text[0])
 		error_set(err, ENOMEM, 0, 0, "out of memory");
 	sandbox_free(sb);
 	return r;
@@ -1083,11 +1105,11 @@ int sandbox_start(struct sandbox *sb, struct trace_writer *w)
 	    (r = loop_add_fd(sb->loop, sb->listener, EPOLLIN, on_listener, sb)) < 0 ||
 	    (r = loop_add_fd(sb->loop, sb->cg.events_fd, EPOLLPRI, on_reap_tick, sb)) < 0)
 		return r;
+	sb->t_start = now_monotonic_ns();
 	r = loop_add_timer(sb->loop, sb->cfg.timeout_ns, 0, on_deadline, sb);
 	if (r < 0)
 		return r;
 	sb->deadline_timer = r;
-	sb->t_start = now_monotonic_ns();
 	r = send_msg(sb->conn, SB_MSG_GO);
 	if (r < 0)
 		return r;
@@ -1240,9 +1262,10 @@ void sandbox_free(struct sandbox *sb)
 	sb_cg_destroy(&sb->cg);
 	net_free(sb->net);
 	sb->net = NULL;
-	if (sb->workdir_chowned && chown(sb->workdir, sb->workdir_uid, sb->workdir_gid) < 0)
+	if (sb->workdir_chowned && fchown(sb->workdir_fd, sb->workdir_uid, sb->workdir_gid) < 0)
 		log_warn("cannot give '%s' back to uid %u: %s", sb->workdir, sb->workdir_uid,
 			 strerror(errno));
+	close_fd(&sb->workdir_fd);
 	del_fd(sb, &sb->out.fd);
 	del_fd(sb, &sb->err.fd);
 	del_fd(sb, &sb->ctl);

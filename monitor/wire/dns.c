@@ -321,11 +321,6 @@ int wire_dns_parse(const uint8_t *buf, size_t len, bool tcp, struct wire_dns_msg
 	return r;
 }
 
-static bool name_eq(const char *a, const char *b)
-{
-	return strcasecmp(a, b) == 0;
-}
-
 /* log2(x) for x > 0 without libm (the binary links no -lm): x = m * 2^e, m in [1, 2). */
 static double wlog2(double x)
 {

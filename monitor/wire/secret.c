@@ -151,8 +151,8 @@ static size_t url_match_at(const uint8_t *s, size_t sl, const uint8_t *hay, size
 	return escaped ? q - p : 0;
 }
 
-static void consider_url(struct best *b, const uint8_t *s, size_t sl, const uint8_t *hay,
-			 size_t n)
+static void consider_url(struct best *b, enum wire_encoding enc, const uint8_t *s, size_t sl,
+			 const uint8_t *hay, size_t n)
 {
 	size_t p, end = b->found ? b->m.offset + 1 : n;
 	uint8_t first = s[0];
@@ -167,12 +167,94 @@ static void consider_url(struct best *b, const uint8_t *s, size_t sl, const uint
 		m = url_match_at(s, sl, hay, n, p);
 		if (m && (!b->found || p < b->m.offset)) {
 			b->found = true;
-			b->m.enc = WIRE_ENC_URL;
+			b->m.enc = enc;
 			b->m.offset = p;
 			b->m.len = m;
 			return;
 		}
 	}
+}
+
+static bool is_b64_char(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/' || c == '-' || c == '_';
+}
+
+#define WRAP_WINDOW 2048
+
+/*
+ * Base64 cut into lines: the base64 characters of hay, CR/LF dropped, go through a window of
+ * WRAP_WINDOW characters that keeps the previous core-length tail when it slides, each
+ * character remembering where it came from. Any other byte ends a run.
+ */
+static void search_window(struct best *b, const struct wire_needle *n, const char *win,
+			  const uint32_t *from, size_t w)
+{
+	char url[sizeof(n->b64[0])];
+	size_t a, k;
+
+	for (a = 0; a < 3; a++) {
+		const char *needles[2] = { n->b64[a], url };
+		static const enum wire_encoding encs[2] = { WIRE_ENC_BASE64, WIRE_ENC_BASE64URL };
+
+		if (n->b64_len[a] == 0 || n->b64_len[a] > w)
+			continue;
+		b64_to_url(n->b64[a], n->b64_len[a], url);
+		for (k = 0; k < (n->b64url_differs[a] ? 2u : 1u); k++) {
+			const char *p = memmem(win, w, needles[k], n->b64_len[a]);
+			size_t at, end;
+
+			if (!p)
+				continue;
+			at = from[p - win];
+			end = from[p - win + n->b64_len[a] - 1] + 1;
+			if (!b->found || at < b->m.offset) {
+				b->found = true;
+				b->m.enc = encs[k];
+				b->m.offset = at;
+				b->m.len = end - at;
+			}
+		}
+	}
+}
+
+static void consider_wrapped_b64(struct best *b, const struct wire_needle *n, const uint8_t *hay,
+				 size_t hay_len)
+{
+	char win[WRAP_WINDOW];
+	uint32_t from[WRAP_WINDOW];
+	size_t w = 0, i, a, keep = 0;
+
+	if (n->b64_len[0] == 0 || hay_len > UINT32_MAX)
+		return;
+	for (a = 0; a < 3; a++)
+		keep = n->b64_len[a] > keep ? n->b64_len[a] : keep;
+	if (keep < 2 || keep >= WRAP_WINDOW / 2)
+		return;
+	for (i = 0; i < hay_len; i++) {
+		if (hay[i] == '\r' || hay[i] == '\n')
+			continue;
+		if (!is_b64_char(hay[i])) { /* a run ends */
+			search_window(b, n, win, from, w);
+			if (b->found)
+				return;
+			w = 0;
+			continue;
+		}
+		win[w] = (char)hay[i];
+		from[w++] = (uint32_t)i;
+		if (w < WRAP_WINDOW)
+			continue;
+		search_window(b, n, win, from, w);
+		if (b->found)
+			return;
+		/* slide, keeping the tail a match may still start in */
+		memmove(win, win + w - (keep - 1), keep - 1);
+		memmove(from, from + w - (keep - 1), (keep - 1) * sizeof(from[0]));
+		w = keep - 1;
+	}
+	search_window(b, n, win, from, w);
 }
 
 int wire_needle_find(const struct wire_needle *n, const uint8_t *hay, size_t hay_len,
@@ -197,7 +279,13 @@ int wire_needle_find(const struct wire_needle *n, const uint8_t *hay, size_t hay
 	}
 	consider(&b, WIRE_ENC_HEX_LOWER, hay, hay_len, n->hex_lower, 2 * n->len);
 	consider(&b, WIRE_ENC_HEX_UPPER, hay, hay_len, n->hex_upper, 2 * n->len);
-	consider_url(&b, n->secret, n->len, hay, hay_len);
+	consider_url(&b, WIRE_ENC_URL, n->secret, n->len, hay, hay_len);
+	for (a = 0; a < 3; a++)
+		if (n->b64url_differs[a])
+			consider_url(&b, WIRE_ENC_URL_BASE64, (const uint8_t *)n->b64[a], n->b64_len[a],
+				     hay, hay_len);
+	if (!b.found && memchr(hay, '\n', hay_len))
+		consider_wrapped_b64(&b, n, hay, hay_len);
 	if (!b.found)
 		return WIRE_NOT_THIS;
 	memcpy(ret, &b.m, sizeof(b.m));
@@ -309,6 +397,8 @@ const char *wire_encoding_name(enum wire_encoding e)
 		return "dns-base32";
 	case WIRE_ENC_DNS_BASE64URL:
 		return "dns-base64url";
+	case WIRE_ENC_URL_BASE64:
+		return "url+base64";
 	default:
 		return "unknown";
 	}

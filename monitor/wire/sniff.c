@@ -317,6 +317,26 @@ static unsigned int count_replies(const uint8_t *b, size_t n, const char *code)
 	return c;
 }
 
+/* Offset just past the line that starts at pos (its LF), or n. */
+static size_t after_line(const uint8_t *b, size_t n, size_t pos)
+{
+	const uint8_t *lf = memchr(b + pos, '\n', n - pos);
+
+	return lf ? (size_t)(lf - b) + 1 : n;
+}
+
+/* Offset past the k-th (1-based) final reply line "code " in b, or n. */
+static size_t after_reply(const uint8_t *b, size_t n, const char *code, unsigned int k)
+{
+	size_t i;
+
+	for (i = 0; i + 4 <= n; i++)
+		if ((i == 0 || b[i - 1] == '\n') && memcmp(b + i, code, 3) == 0 && b[i + 3] == ' ' &&
+		    --k == 0)
+			return after_line(b, n, i);
+	return n;
+}
+
 static long min_pos(long a, long b)
 {
 	if (a < 0)
@@ -366,6 +386,10 @@ int wire_sniff_flow(const uint8_t *out, size_t out_len, const uint8_t *in, size_
 		/* banner 220, then the 220 that answers STARTTLS */
 		f.smtp_starttls = st >= 0 && count_replies(in, in_len, "220") >= 2;
 		f.encrypted = f.smtp_starttls;
+		if (f.smtp_starttls) {
+			f.tls_out_off = after_line(out, out_len, (size_t)st);
+			f.tls_in_off = after_reply(in, in_len, "220", 2);
+		}
 		f.cleartext_payload = data >= 0 && (st < 0 || data < st);
 		break;
 	}
@@ -376,6 +400,10 @@ int wire_sniff_flow(const uint8_t *out, size_t out_len, const uint8_t *in, size_
 
 		f.ftp_auth_tls = au >= 0 && count_replies(in, in_len, "234") >= 1;
 		f.encrypted = f.ftp_auth_tls;
+		if (f.ftp_auth_tls) {
+			f.tls_out_off = after_line(out, out_len, (size_t)au);
+			f.tls_in_off = after_reply(in, in_len, "234", 1);
+		}
 		f.cleartext_payload = data >= 0 && (!f.ftp_auth_tls || data < au);
 		break;
 	}
@@ -387,6 +415,10 @@ int wire_sniff_flow(const uint8_t *out, size_t out_len, const uint8_t *in, size_
 			f.pg_gss_request = true;
 		}
 		f.encrypted = f.pg_ssl_accepted;
+		if (f.pg_ssl_accepted) {
+			f.tls_out_off = 8;
+			f.tls_in_off = 1;
+		}
 		f.cleartext_payload = !f.pg_ssl_request && !f.pg_gss_request;
 		break;
 	case WIRE_PROTO_MYSQL:

@@ -180,7 +180,7 @@ enum wire_dns_type {
 enum wire_dns_section { WIRE_DNS_ANSWER = 1, WIRE_DNS_AUTHORITY = 2, WIRE_DNS_ADDITIONAL = 3 };
 
 struct wire_dns_rr {
-	char name[WIRE_DNS_NAME_MAX]; /* owner, lowercase-preserving presentation form, no final dot */
+	char name[WIRE_DNS_NAME_MAX]; /* owner, presentation form as sent (case kept), no dot */
 	uint16_t type;
 	uint16_t rclass;
 	uint32_t ttl;
@@ -218,7 +218,8 @@ struct wire_dns_msg {
  * Parses one DNS message. tcp: buf starts with the two-byte length prefix (RFC 1035 §4.2.2)
  * and may hold several messages: consumed says where the next starts. Over UDP buf is one
  * datagram (a shorter one gives WIRE_NEED_MORE: a capture cut it). Names are decompressed with
- * at most 127 labels, 255 wire bytes and pointers that only go backwards (loops rejected).
+ * at most 127 labels, 255 wire bytes and pointers that only go backwards (loops rejected);
+ * a label byte that cannot be shown plainly (space, '.', '\\', control, non-ASCII) becomes '?'.
  * A message that parses but looks implausible (opcode > 6, class not IN/CH/ANY in the
  * question, qdcount > 4) gives WIRE_NOT_THIS.
  */
@@ -347,6 +348,13 @@ struct wire_sniff_flow {
 	bool pg_ssl_accepted; /* ... and the server answered 'S' */
 	bool pg_gss_request;
 	bool quic_not_inspected; /* QUIC Initial: TLS inside QUIC, not inspected */
+	/*
+	 * After an upgrade (STARTTLS, AUTH TLS, SSLRequest accepted): where the TLS bytes start
+	 * in each direction, for wire_tls_flow(out + tls_out_off, ..., in + tls_in_off, ...);
+	 * both 0 when there was no upgrade (for plain TLS flows too).
+	 */
+	size_t tls_out_off;
+	size_t tls_in_off;
 };
 
 int wire_sniff_flow(const uint8_t *out, size_t out_len, const uint8_t *in, size_t in_len,
@@ -370,11 +378,12 @@ enum wire_encoding {
 	WIRE_ENC_DNS_HEX, /* hex across labels, either case */
 	WIRE_ENC_DNS_BASE32, /* RFC 4648 base32 across labels, either case, any alignment */
 	WIRE_ENC_DNS_BASE64URL, /* base64url across labels */
+	WIRE_ENC_URL_BASE64, /* base64 whose '+', '/' were percent-encoded (a query string) */
 	WIRE_ENC__MAX,
 };
 
 /* "raw", "base64", "base64url", "hex", "HEX", "url", "dns-labels", "dns-hex", "dns-base32",
- * "dns-base64url". Never NULL. */
+ * "dns-base64url", "url+base64". Never NULL. */
 const char *wire_encoding_name(enum wire_encoding e);
 
 struct wire_match {
@@ -407,8 +416,11 @@ int wire_needle_init(struct wire_needle *n, const uint8_t *secret, size_t len);
 
 /*
  * Searches hay for the needle under every encoding (RAW, BASE64, BASE64URL, HEX_LOWER,
- * HEX_UPPER, URL). WIRE_OK with the match at the lowest offset (ties: the order of the
- * enum), WIRE_NOT_THIS when absent. Linear in n per encoding (memmem), fine for megabytes.
+ * HEX_UPPER, URL, URL_BASE64). WIRE_OK with the match at the lowest offset (ties: the order
+ * of the enum), WIRE_NOT_THIS when absent. Base64 wrapped in lines (MIME's 76 columns, PEM's
+ * 64, any CR/LF placement) is found too, as BASE64/BASE64URL, when nothing else matched; its
+ * len then counts the line breaks inside the match. Linear in n per encoding (memmem, one
+ * bounded window for wrapped base64), no allocation; fine for megabytes.
  */
 int wire_needle_find(const struct wire_needle *n, const uint8_t *hay, size_t hay_len,
 		     struct wire_match *ret);

@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (f.proto >= WIRE_PROTO__MAX || (f.smtp_starttls && f.proto != WIRE_PROTO_SMTP) ||
 	    (f.ftp_auth_tls && f.proto != WIRE_PROTO_FTP) ||
-	    (f.pg_ssl_accepted && !f.pg_ssl_request))
+	    (f.pg_ssl_accepted && !f.pg_ssl_request) || f.tls_out_off > cut ||
+	    f.tls_in_off > size - cut)
 		abort();
 	(void)wire_text_ratio(data, size);
 	return 0;

@@ -211,7 +211,19 @@ int main(void)
 		printf(":");
 		jstr(eq + 1);
 	}
-	printf("},\"interfaces\":");
+	printf("},\"sys_class_net\":[");
+	first = 1;
+	d = opendir("/sys/class/net");
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		printf("%s", first ? "" : ",");
+		first = 0;
+		jstr(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	printf("],\"interfaces\":");
 	lines_of("/proc/net/dev", 2);
 	printf(",\"routes\":");
 	lines_of("/proc/net/route", 1);

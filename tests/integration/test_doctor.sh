@@ -23,6 +23,8 @@ has_line "ok       bpf tp_btf             loaded and attached (sched_process_exe
 has_line "ok       bpf cgroup_skb         loaded and attached to a cgroup"
 has_line "ok       bpf cgroup/connect4    loaded and attached to a cgroup"
 has_line "ok       bpf cgroup/sendmsg4    loaded and attached to a cgroup"
+has_line "ok       bpf cgroup/connect6    loaded and attached to a cgroup"
+has_line "ok       bpf cgroup/sendmsg6    loaded and attached to a cgroup"
 has_line "ok       bpf socket_filter      loaded and attached to a socket"
 has_line "ok       bpf ringbuf            created (64 KiB)"
 has_re '^ok       uprobe                 perf uprobe \(type [0-9]+\) attached$'
@@ -42,8 +44,8 @@ has_re '^ok       landlock               ABI [0-9]+$'
 has_line "ok       veth                   created and deleted in a throwaway netns"
 has_line "ok       nft                    /usr/sbin/nft, masquerade table loads"
 assert_eq "$(tail -n 1 "$out")" "conduct run can work here" "verdict line"
-# one line per feature, nothing else: 31 features and the verdict
-assert_eq "$(wc -l <"$out")" 32 "number of lines"
+# one line per feature, nothing else: 33 features and the verdict
+assert_eq "$(wc -l <"$out")" 34 "number of lines"
 assert_eq "$(grep -c $'\033' "$out" || true)" 0 "escape sequences when not a tty"
 assert_eq "$(cat "$SCRATCH/doctor.err")" "" "stderr"
 
@@ -68,6 +70,18 @@ grep -qxF "ok       tracefs                /sys/kernel/tracing (was not mounted:
 	"$SCRATCH/notrace.txt" || fail "tracefs line without tracefs: $(grep tracefs "$SCRATCH/notrace.txt")"
 grep -qxF "ok       bpf tracepoint         loaded and attached (syscalls/sys_enter_execve)" \
 	"$SCRATCH/notrace.txt" || fail "classic tracepoint after mounting tracefs"
+
+# an nft that cannot load the table (private mount namespace): nat is out, run still works
+printf '#!/bin/sh\necho "Error: Could not process rule: No such file or directory" >&2\nexit 1\n' \
+	>"$SCRATCH/nft"
+chmod 755 "$SCRATCH/nft"
+rc=0
+unshare --mount --propagation private -- bash -c 'mount --bind "$1" /usr/sbin/nft && exec "$2" doctor' \
+	- "$SCRATCH/nft" "$CONDUCT" >"$SCRATCH/nonft.txt" 2>&1 || rc=$?
+assert_eq "$rc" 0 "exit status without a working nft"
+grep -qxF "missing  nft                    /usr/sbin/nft cannot load a masquerade table: Error: Could not process rule: No such file or directory: --net nat is unavailable" \
+	"$SCRATCH/nonft.txt" || fail "nft line: $(grep nft "$SCRATCH/nonft.txt")"
+assert_eq "$(tail -n 1 "$SCRATCH/nonft.txt")" "conduct run can work here; --net nat cannot" "verdict without nft"
 
 # without root: exit 3, the root line says why, and the verdict says conduct run cannot work
 rc=0

@@ -92,8 +92,7 @@ ino=$(in_lab stat -L -c %i /proc/self/ns/net)
 lab_no_leftovers
 assert_no_leftovers
 
-# SIGTERM in the middle of a nat run: veth, table and forwarding are undone all the same
-# (SIGTERM: a background job of a non-interactive shell starts with SIGINT ignored)
+# SIGINT in the middle of a nat run: veth, table and forwarding are undone all the same
 echo "$TOKEN1" >"$SCRATCH/www1/t3"
 # (nsenter execs conduct, so $! is conduct itself, not a subshell)
 nsenter --net="/run/netns/$LAB" -- "$CONDUCT" run -o "$SCRATCH/out-int" --net nat --dns 198.51.100.53 --timeout 30 -- \
@@ -108,14 +107,31 @@ for _ in $(seq 100); do
 done
 grep -q '"GET /t3 ' "$SCRATCH/www1.log" || { cat "$SCRATCH/int.out"; fail "the interrupted run never reached the lab"; }
 links=$(in_lab ip -o link show)
-assert_eq "$(grep -cE ' cd[0-9a-f]{8}h@' <<<"$links")" 1 "veths before SIGTERM ($links)"
-assert_eq "$(in_lab cat /proc/sys/net/ipv4/ip_forward)" 1 "forwarding before SIGTERM"
-kill -TERM $int_pid
+assert_eq "$(grep -cE ' cd[0-9a-f]{8}h@' <<<"$links")" 1 "veths before SIGINT ($links)"
+assert_eq "$(in_lab cat /proc/sys/net/ipv4/ip_forward)" 1 "forwarding before SIGINT"
+kill -INT $int_pid
 wait $int_pid || true
 if grep -qxF NO-GO "$SCRATCH/int.out"; then fail "the run was not interrupted"; fi
-assert_eq "$(in_lab cat /proc/sys/net/ipv4/ip_forward)" 0 "forwarding after SIGTERM"
+assert_eq "$(in_lab cat /proc/sys/net/ipv4/ip_forward)" 0 "forwarding after SIGINT"
 lab_no_leftovers
 assert_no_leftovers
+
+# only a loopback stub in /etc/resolv.conf (private mount namespace): a warning, the run goes on
+printf 'nameserver 127.0.0.53\noptions edns0\n' >"$SCRATCH/stub-resolv.conf"
+rc=0
+unshare --mount --propagation private -- bash -c \
+	'mount --bind "$1" /etc/resolv.conf && exec nsenter --net="/run/netns/$2" -- "$3" run \
+	-o "$4" --net nat --timeout 30 -- python3 -c "$5" resolv "http://198.51.100.10/t1"' \
+	- "$SCRATCH/stub-resolv.conf" "$LAB" "$CONDUCT" "$SCRATCH/out-stub" "$PROBE" \
+	>"$SCRATCH/stub.out" 2>&1 || rc=$?
+cat "$SCRATCH/stub.out"
+[ $rc -le 1 ] || fail "run with a stub resolver exited $rc"
+has "$SCRATCH/stub.out" "--net nat: no nameserver in /etc/resolv.conf is usable from the sandbox" substring
+assert_eq "$(grep '^RESOLV' "$SCRATCH/stub.out")" "RESOLV # written by conduct for this sandbox (--net nat)
+RESOLV # no nameserver usable from the sandbox was found; run with --dns ADDR" "resolv.conf without a usable nameserver"
+has "$SCRATCH/stub.out" "GOT http://198.51.100.10/t1 $TOKEN1"
+assert_eq "$(jq -c .dns <<<"$(net_of "$SCRATCH/out-stub/trace.jsonl")")" '[]' "dns in the header"
+lab_no_leftovers
 
 # a bad --dns is a usage error, found before any link is made
 rc=0

@@ -4,7 +4,7 @@
 # actually connected; one sendmmsg to two destinations gives two net.send with their sizes;
 # a DNS query datagram is captured whole and decoded; a TCP stream is reassembled in order up to
 # --flow-bytes per direction; a TLS 1.3 handshake yields the complete ClientHello and
-# ServerHello as net.data, decoded next to it.
+# ServerHello as net.data, decoded next to it, and with --tls-plaintext the SSL_write plaintext.
 source tests/integration/lib.sh
 source tests/integration/test_record.inc
 
@@ -62,7 +62,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -su
 	-keyout "$K/key.pem" -out "$K/cert.pem" >/dev/null 2>&1 || fail "openssl req"
 chmod 0755 "$SCRATCH/tls" "$K"
 chmod 0644 "$K/key.pem"
-rrun tls -- /bin/sh -c "openssl s_server -quiet -naccept 1 -accept 127.0.0.1:4433 -cert $K/cert.pem -key $K/key.pem >/dev/null 2>&1 &
+rrun tls --tls-plaintext -- /bin/sh -c "openssl s_server -quiet -naccept 1 -accept 127.0.0.1:4433 -cert $K/cert.pem -key $K/key.pem >/dev/null 2>&1 &
 	for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.2; echo hello | openssl s_client -quiet -tls1_3 -servername lab.example -connect 127.0.0.1:4433 >/dev/null 2>&1 && break; done; wait"
 assert_no_loss
 C=$(ev '.kind == "net.connect" and .port == 4433 and .ret == 0' | jq -r .flow | tail -n 1)
@@ -83,4 +83,7 @@ for buf, t in ((ch, 1), (sh, 2)):
 PY
 assert_eq "$(ev ".kind == \"tls.client_hello\" and .flow == $C" | jq -c '[.sni, (.versions | index("1.3") != null)]')" '["lab.example",true]' "tls.client_hello"
 assert_eq "$(ev ".kind == \"tls.server_hello\" and .flow == $C" | jq -r .version)" 1.3 "tls.server_hello"
+# --tls-plaintext: the client's SSL_write, joined to the same flow
+assert_eq "$(ev ".kind == \"tls.plaintext\" and .dir == \"out\" and .flow == $C" | jq -r .bytes_b64 | head -n 1)" \
+	"$(printf 'hello\n' | base64)" "tls.plaintext of SSL_write"
 assert_no_leftovers

@@ -61,3 +61,30 @@ python3 -c 'print("{\"format\":1,\"verdict\":\"pass\",\"x\":" + "[" * 5000 + "]"
 run_diff 2 "$SCRATCH/deep.json" "$F/old-a.json"
 assert_eq "$err" "$SCRATCH/deep.json:1:65: nesting deeper than 32 levels" "depth bomb"
 run_diff 2 "$F/old-a.json"
+
+# The writers on real judge output: `conduct check` twice on each of the judge's traces, into
+# two output directories, gives byte-identical report.json; a report compared with itself
+# re-judged has no drift; report.sarif is SARIF 2.1.0 JSON; report.html carries no script.
+n=0
+for trace in tests/fixtures/judge/*.jsonl; do
+	[ -f "$trace" ] || continue
+	name=$(basename "$trace" .jsonl)
+	for k in 1 2; do
+		rc=0
+		"$CONDUCT" check "$trace" -o "$SCRATCH/$name.$k" >"$SCRATCH/$name.$k.txt" 2>&1 || rc=$?
+		[ "$rc" -le 1 ] || fail "conduct check $trace: exit $rc: $(cat "$SCRATCH/$name.$k.txt")"
+	done
+	cmp "$SCRATCH/$name.1/report.json" "$SCRATCH/$name.2/report.json" ||
+		fail "$name: report.json differs between two checks of the same trace"
+	cmp "$SCRATCH/$name.1/report.sarif" "$SCRATCH/$name.2/report.sarif" ||
+		fail "$name: report.sarif differs between two checks of the same trace"
+	assert_eq "$(tail -c 1 "$SCRATCH/$name.1/report.json" | od -An -c | tr -d ' ')" '\n' "$name: trailing newline"
+	run_diff 0 --fail-on low "$SCRATCH/$name.1/report.json" "$SCRATCH/$name.2/report.json"
+	assert_match "$out" "no behavioral drift" "$name: self diff"
+	assert_eq "$(jqf "$SCRATCH/$name.1/report.sarif" '.version')" "2.1.0" "$name: SARIF version"
+	assert_eq "$(jqf "$SCRATCH/$name.1/report.sarif" '.runs[0].results | length')" \
+		"$(jqf "$SCRATCH/$name.1/report.json" '.findings | length')" "$name: one result per finding"
+	if grep -qi '<script' "$SCRATCH/$name.1/report.html"; then fail "$name: script in report.html"; fi
+	n=$((n + 1))
+done
+[ "$n" -gt 0 ] || fail "no judge trace found under tests/fixtures/judge"

@@ -27,3 +27,15 @@ assert_eq "$(run_end exec_errno)" 2 "exec_errno"
 assert_eq "$(run_end exit_code)" 127 "exit status of a failed exec"
 has_err noexec "the connector could not be started: No such file or directory"
 assert_no_leftovers
+
+# a failure inside the sandbox's setup comes back as the stage that failed, with its errno
+mkdir -p "$SCRATCH/locked/wd"
+chown 4242 "$SCRATCH/locked"
+chmod 700 "$SCRATCH/locked"
+RC=0
+"$CONDUCT" run -o "$SCRATCH/locked-out" --workdir "$SCRATCH/locked/wd" -- /bin/true \
+	>"$SCRATCH/locked.out" 2>&1 || RC=$?
+assert_eq "$RC" 3 "exit status when the workdir cannot be reached"
+grep -q "inside the sandbox, binding the work directory failed: Permission denied" "$SCRATCH/locked.out" ||
+	fail "no stage error: $(cat "$SCRATCH/locked.out")"
+assert_no_leftovers

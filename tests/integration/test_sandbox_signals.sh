@@ -9,7 +9,8 @@ source tests/integration/test_sandbox.inc
 # Starts conduct in the background on a connector that ignores SIGTERM; waits for its output.
 start_bg() {
 	local name=$1 i
-	"$CONDUCT" run -q -o "$SCRATCH/$name" --timeout 60 -- "$HELPERS/sb_stress" ignoreterm \
+	shift
+	"$CONDUCT" run -q -o "$SCRATCH/$name" --timeout 60 "$@" -- "$HELPERS/sb_stress" ignoreterm \
 		>"$SCRATCH/$name.stdout" 2>"$SCRATCH/$name.err" &
 	BG=$!
 	T="$SCRATCH/$name/trace.jsonl"
@@ -19,6 +20,29 @@ start_bg() {
 	done
 	fail "$name: the connector did not start: $(cat "$SCRATCH/$name.err")"
 }
+
+# the limits are in place while the run goes on, and only the connector is in the run's leaf
+start_bg limits --memory 256M --pids 100 --cpu 50
+leaf=$(header .sandbox.cgroup.v2)
+procs=$(cat "$leaf/cgroup.procs")
+assert_eq "$(wc -w <<<"$procs")" 1 "processes in the run's leaf"
+assert_eq "$(tr '\0' ' ' <"/proc/$procs/cmdline")" "$HELPERS/sb_stress ignoreterm " "the leaf's process"
+assert_ne "$procs" "$(header .sandbox.init_pid)" "init in the leaf"
+grep -qx "$procs" "$leaf/cgroup.procs"
+mem=$(header '.sandbox.cgroup.v1.memory // empty')
+if [ -n "$mem" ]; then
+	assert_eq "$(cat "$mem/memory.limit_in_bytes")" 268435456 "memory.limit_in_bytes"
+	assert_eq "$(cat "$(header .sandbox.cgroup.v1.pids)/pids.max")" 100 "pids.max"
+	assert_eq "$(cat "$(header .sandbox.cgroup.v1.cpu)/cpu.cfs_quota_us")" 50000 "cpu.cfs_quota_us"
+	grep -qx "$procs" "$mem/cgroup.procs" || fail "the connector is not in $mem"
+else
+	assert_eq "$(cat "$leaf/memory.max")" 268435456 "memory.max"
+	assert_eq "$(cat "$leaf/pids.max")" 100 "pids.max"
+	assert_eq "$(cat "$leaf/cpu.max")" "50000 100000" "cpu.max"
+fi
+kill -TERM "$BG"
+wait "$BG" || true
+assert_no_leftovers
 
 for sig in INT TERM; do
 	start_bg "sig$sig"

@@ -45,6 +45,7 @@ assert_eq "$(jq -r .env.WORKDIR <<<"$P")" "$WD" "WORKDIR"
 assert_eq "$(jq -r '.env | del(.TERM) | keys | join(",")' <<<"$P")" "ACME_API_TOKEN,AWS_ACCESS_KEY_ID,HOME,LANG,LOGNAME,PATH,TMPDIR,USER,WORKDIR" "the environment"
 # loopback only
 assert_eq "$(jq -r '.interfaces | map(split(":")[0] | gsub(" "; "")) | join(",")' <<<"$P")" lo "interfaces"
+assert_eq "$(jq -r '.sys_class_net | join(",")' <<<"$P")" lo "devices in /sys/class/net"
 assert_eq "$(jq -r '.routes | length' <<<"$P")" 0 "IPv4 routes"
 assert_eq "$(jq -r '[.routes6[] | select(endswith(" lo") | not)] | length' <<<"$P")" 0 "IPv6 routes off lo"
 

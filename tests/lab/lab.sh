@@ -9,6 +9,7 @@
 #                                     not `ip netns exec`, which remounts /sys)
 #   tests/lab/lab.sh env NAME         LAB_* variables of a lab that is up (for `eval`)
 #   tests/lab/lab.sh status NAME      what is listening in the lab
+#   tests/lab/lab.sh hosts NAME       the lab's names and addresses
 #
 # State (CA, keys, truststore, server logs) lives in $BUILD/lab/NAME, which the sandbox sees
 # read-only (its own /tmp is a fresh tmpfs). Private keys are made per lab, never committed.
@@ -39,7 +40,7 @@ ADDRS="198.51.100.10 198.51.100.11 198.51.100.12 198.51.100.30 198.51.100.53 203
 203.0.113.40 203.0.113.50 203.0.113.66 169.254.169.254"
 
 die() { echo "lab: $*" >&2; exit 1; }
-usage() { sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 check_name() {
 	[[ "$1" =~ ^[a-z0-9][a-z0-9_-]{0,30}$ ]] || die "bad lab name '$1' (a-z0-9_-, 31 max)"
@@ -200,6 +201,16 @@ LAB_LOGS=$DIR/logs
 EOF
 }
 
+cmd_hosts() {
+	local h
+	[ -e "/run/netns/$NAME" ] || die "lab '$NAME' is not up"
+	printf '%-32s %s\n' "(dns)" "$DNS_ADDR:53"
+	for h in "${HOSTS[@]}"; do
+		printf '%-32s %s\n' "${h%% *}" "${h##* }"
+	done
+	printf '%-32s %s\n' "*.evil.example" "203.0.113.66"
+}
+
 cmd_status() {
 	[ -e "/run/netns/$NAME" ] || die "lab '$NAME' is not up"
 	in_lab ss -Hlntu
@@ -216,6 +227,7 @@ up) cmd_up ;;
 down) cmd_down ;;
 env) cmd_env ;;
 status) cmd_status ;;
+hosts) cmd_hosts ;;
 exec)
 	[ $# -ge 1 ] || usage
 	[ -e "/run/netns/$NAME" ] || die "lab '$NAME' is not up"

@@ -23,7 +23,8 @@ printf '[default]\naws_access_key_id = AKIATRYTRYTRYTRY0000\naws_secret_access_k
 printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\ntry\n-----END OPENSSH PRIVATE KEY-----\n' \
 	>"$home/.ssh/id_rsa"
 echo "nameserver $LAB_DNS" >"$home/resolv.conf"
-export HOME="$home" ACME_API_TOKEN=${ACME_API_TOKEN:-try-token-0123456789abcdef}
+export HOME="$home" ACME_API_TOKEN=${ACME_API_TOKEN:-try-token-0123456789abcdef} \
+	ACME_API_KEY=${ACME_API_KEY:-try-key-0123456789abcdef}
 timeout 30 nsenter --net="$LAB_NETNS" -- unshare -m --propagation private -- \
 	/bin/sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$home/resolv.conf" \
 	"${COMMAND[@]}"

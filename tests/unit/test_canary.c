@@ -6,6 +6,7 @@
 #include <sys/random.h>
 
 #include "sandbox/canary.h"
+#include "sandbox/internal.h"
 #include "testhelp.h"
 #include "util/b64.h"
 
@@ -333,6 +334,78 @@ cleanup:
 	return;
 }
 
+/* The shipped honey-files.json: every file rendered, each canary in its file, unique. */
+TEST(honey_files_json_renders)
+{
+	struct sb_canaries c = { 0 };
+	struct error err = { 0 };
+	size_t i, j;
+	int r;
+
+	r = sb_honey_load("policies/knowledge/honey-files.json", &c, &err);
+	if (r < 0)
+		TEST_FAIL_AT("%s", err.text);
+	ASSERT_TRUE(c.n_files >= 8);
+	ASSERT_TRUE(c.n > c.n_files); /* the AWS file holds two */
+	for (i = 0; i < c.n; i++) {
+		const char *path = c.v[i].where + 5;
+		bool found = false;
+
+		ASSERT_EQ(strncmp(c.v[i].where, "file:", 5), 0);
+		ASSERT_EQ(strncmp(c.v[i].name, "honey:", 6), 0);
+		for (j = 0; j < c.n_files; j++)
+			if (!strcmp(c.files[j].path, path) && strstr(c.files[j].content, c.v[i].value))
+				found = true;
+		ASSERT_TRUE(found);
+		for (j = 0; j < i; j++)
+			ASSERT_TRUE(strcmp(c.v[i].value, c.v[j].value) != 0);
+	}
+	for (i = 0; i < c.n_files; i++) {
+		ASSERT_EQ(c.files[i].path[0], '/');
+		ASSERT_TRUE(strstr(c.files[i].content, "{{") == NULL);
+		ASSERT_EQ(strlen(c.files[i].content), c.files[i].len);
+	}
+	ASSERT_EQ(strcmp(c.files[0].path, "/root/.aws/credentials"), 0);
+	ASSERT_EQ(c.files[0].mode, 0600);
+	ASSERT_EQ(sb_honey_rebase(&c, "/var/run/", "/run/"), 0);
+	for (i = 0; i < c.n_files; i++)
+		ASSERT_TRUE(strncmp(c.files[i].path, "/var/run/", 9) != 0);
+cleanup:
+	sb_canaries_fini(&c);
+}
+
+static int parse(const char *json, struct error *err)
+{
+	struct sb_canaries c = { 0 };
+	int r = sb_honey_parse(json, strlen(json), &c, err);
+
+	sb_canaries_fini(&c);
+	return r;
+}
+
+TEST(honey_files_json_is_strict)
+{
+	struct error err = { 0 };
+
+#define F(x) "{\"files\":[{\"id\":\"a\",\"mode\":\"0600\",\"kind\":\"password\"," x "}]}"
+	ASSERT_EQ(parse(F("\"path\":\"~/.a\",\"template\":\"p={{canary}}\""), &err), 0);
+	ASSERT_EQ(parse(F("\"path\":\"~/../etc/x\",\"template\":\"{{canary}}\""), &err), -EINVAL);
+	ASSERT_EQ(parse(F("\"path\":\"rel/x\",\"template\":\"{{canary}}\""), &err), -EINVAL);
+	ASSERT_EQ(parse(F("\"path\":\"~/.a\",\"template\":\"no placeholder\""), &err), -EINVAL);
+	ASSERT_EQ(parse(F("\"path\":\"~/.a\",\"template\":\"{{canary:nope}}\""), &err), -EINVAL);
+	ASSERT_EQ(parse(F("\"path\":\"~/.a\",\"template\":\"{{canary\""), &err), -EINVAL);
+	ASSERT_EQ(parse(F("\"path\":\"~/.a\",\"template\":\"{{canary}}\",\"extra\":1"), &err),
+		  -EINVAL);
+	ASSERT_TRUE(strstr(err.text, "unknown key 'extra'") != NULL);
+	ASSERT_EQ(parse("{\"files\":[]}", &err), -EINVAL);
+	ASSERT_EQ(parse("{\"files\":[], \"x\":1}", &err), -EINVAL);
+	ASSERT_EQ(parse("[", &err), -EINVAL);
+	ASSERT_EQ(err.line, 1);
+#undef F
+cleanup:
+	return;
+}
+
 int main(void)
 {
 	RUN(aws_key_id_format);
@@ -347,5 +420,7 @@ int main(void)
 	RUN(short_random_input_is_refused);
 	RUN(kind_names_round_trip);
 	RUN(kind_guessed_from_secret_name);
+	RUN(honey_files_json_renders);
+	RUN(honey_files_json_is_strict);
 	return test_summary();
 }

@@ -49,56 +49,59 @@ TEST(canonical_bytes)
 	json_t *r = json_pack(
 		"{s:i,s:s,s:{s:s,s:n},s:{s:s,s:[s,s]},s:{s:[{s:s,s:s,s:i,s:n,s:s,s:i}],s:[]},"
 		"s:[{s:s,s:s,s:{s:s,s:f},s:[i,i],s:n}]}",
-		"format", 1, "verdict", "fail", "connector", "name", "b\xc3\xbc" "cher", "version",
-		"run", "started", "2026-11-20T09:30:00Z", "command", "sh", "-c", "observed",
-		"connections", "host", "x\xe2\x80\xae" "gpj.example", "addr", "203.0.113.1", "port",
-		443, "tls", "declared", "no", "bytes_out", 5, "dns", "findings", "rule",
-		"DP-2.plaintext", "severity", "high", "cvss", "vector", "CVSS:3.1/AV:N", "score",
-		5.3, "evidence", 7, 9, "deadlines");
-	static const char want[] =
-		"{\n"
-		"  \"format\": 1,\n"
-		"  \"verdict\": \"fail\",\n"
-		"  \"connector\": {\n"
-		"    \"name\": \"b\\u00FCcher\",\n"
-		"    \"version\": null\n"
-		"  },\n"
-		"  \"run\": {\n"
-		"    \"started\": \"2026-11-20T09:30:00Z\",\n"
-		"    \"command\": [\n"
-		"      \"sh\",\n"
-		"      \"-c\"\n"
-		"    ]\n"
-		"  },\n"
-		"  \"observed\": {\n"
-		"    \"connections\": [\n"
-		"      {\n"
-		"        \"host\": \"x\\u202Egpj.example\",\n"
-		"        \"addr\": \"203.0.113.1\",\n"
-		"        \"port\": 443,\n"
-		"        \"tls\": null,\n"
-		"        \"declared\": \"no\",\n"
-		"        \"bytes_out\": 5\n"
-		"      }\n"
-		"    ],\n"
-		"    \"dns\": []\n"
-		"  },\n"
-		"  \"findings\": [\n"
-		"    {\n"
-		"      \"rule\": \"DP-2.plaintext\",\n"
-		"      \"severity\": \"high\",\n"
-		"      \"cvss\": {\n"
-		"        \"vector\": \"CVSS:3.1/AV:N\",\n"
-		"        \"score\": 5.3\n"
-		"      },\n"
-		"      \"evidence\": [\n"
-		"        7,\n"
-		"        9\n"
-		"      ],\n"
-		"      \"deadlines\": null\n"
-		"    }\n"
-		"  ]\n"
-		"}\n";
+		"format", 1, "verdict", "fail", "connector", "name",
+		"b\xc3\xbc"
+		"cher",
+		"version", "run", "started", "2026-11-20T09:30:00Z", "command", "sh", "-c",
+		"observed", "connections", "host",
+		"x\xe2\x80\xae"
+		"gpj.example",
+		"addr", "203.0.113.1", "port", 443, "tls", "declared", "no", "bytes_out", 5, "dns",
+		"findings", "rule", "DP-2.plaintext", "severity", "high", "cvss", "vector",
+		"CVSS:3.1/AV:N", "score", 5.3, "evidence", 7, 9, "deadlines");
+	static const char want[] = "{\n"
+				   "  \"format\": 1,\n"
+				   "  \"verdict\": \"fail\",\n"
+				   "  \"connector\": {\n"
+				   "    \"name\": \"b\\u00FCcher\",\n"
+				   "    \"version\": null\n"
+				   "  },\n"
+				   "  \"run\": {\n"
+				   "    \"started\": \"2026-11-20T09:30:00Z\",\n"
+				   "    \"command\": [\n"
+				   "      \"sh\",\n"
+				   "      \"-c\"\n"
+				   "    ]\n"
+				   "  },\n"
+				   "  \"observed\": {\n"
+				   "    \"connections\": [\n"
+				   "      {\n"
+				   "        \"host\": \"x\\u202Egpj.example\",\n"
+				   "        \"addr\": \"203.0.113.1\",\n"
+				   "        \"port\": 443,\n"
+				   "        \"tls\": null,\n"
+				   "        \"declared\": \"no\",\n"
+				   "        \"bytes_out\": 5\n"
+				   "      }\n"
+				   "    ],\n"
+				   "    \"dns\": []\n"
+				   "  },\n"
+				   "  \"findings\": [\n"
+				   "    {\n"
+				   "      \"rule\": \"DP-2.plaintext\",\n"
+				   "      \"severity\": \"high\",\n"
+				   "      \"cvss\": {\n"
+				   "        \"vector\": \"CVSS:3.1/AV:N\",\n"
+				   "        \"score\": 5.3\n"
+				   "      },\n"
+				   "      \"evidence\": [\n"
+				   "        7,\n"
+				   "        9\n"
+				   "      ],\n"
+				   "      \"deadlines\": null\n"
+				   "    }\n"
+				   "  ]\n"
+				   "}\n";
 	char *got = NULL, *again = NULL;
 	int rc = -1;
 
@@ -119,8 +122,8 @@ cleanup:
 /* load + write gives back each fixture byte for byte (they are in the canonical form). */
 TEST(fixtures_round_trip)
 {
-	static const char *const names[] = { "old-a.json", "new-a.json", "new-b.json",
-					     "new-c.json", "pass.json" };
+	static const char *const names[] = { "old-a.json", "new-a.json", "new-b.json", "new-c.json",
+					     "pass.json" };
 	char *data = NULL, *out = NULL;
 	json_t *r = NULL;
 	size_t i, len;
@@ -173,8 +176,9 @@ static const struct bad bad_reports[] = {
 	  "\"evidence\":[3, 0]}]}",
 	  1, 86, "findings[0].evidence[1]: must be at least 1" },
 	{ "missing verdict", "  {\"format\": 1}", 1, 3, "the document: missing \"verdict\"" },
-	{ "missing rule", "{\"format\":1,\"verdict\":\"pass\",\"findings\":[{\"severity\":\"low\"}]}",
-	  1, 42, "findings[0]: missing \"rule\"" },
+	{ "missing rule",
+	  "{\"format\":1,\"verdict\":\"pass\",\"findings\":[{\"severity\":\"low\"}]}", 1, 42,
+	  "findings[0]: missing \"rule\"" },
 	{ "newer format", "{\"verdict\":\"pass\",\n\"format\":2}", 2, 10,
 	  "format: report format 2 is not supported (this conduct reads format 1)" },
 	{ "real for integer", "{\"format\":1,\"verdict\":\"pass\",\"summary\":{\"lost\":1.5}}", 1,
@@ -182,7 +186,8 @@ static const struct bad bad_reports[] = {
 	{ "escaped key still matched",
 	  "{\"format\":1,\"verdict\":\"pass\",\"run\":{\"\\u0074imed_out\":\"yes\"}}", 1, 54,
 	  "run.timed_out: expected a boolean or null, got a string" },
-	{ "declared enum", "{\"format\":1,\"verdict\":\"pass\",\"observed\":{\"connections\":[{"
+	{ "declared enum",
+	  "{\"format\":1,\"verdict\":\"pass\",\"observed\":{\"connections\":[{"
 	  "\"declared\":\"maybe\"}]}}",
 	  1, 69, "observed.connections[0].declared: expected one of egress, cluster, local, no" },
 	{ "top-level array", "[1, 2]", 1, 1, "the document: expected an object, got an array" },
@@ -288,12 +293,14 @@ cleanup:
 
 TEST(minimal_and_unknown_fields_load)
 {
-	static const char text[] =
-		"{\"format\":1,\"verdict\":\"incomplete\",\"connector\":null,\"future\":{\"x\":[1]},"
-		"\"observed\":{\"connections\":[{\"host\":null,\"addr\":\"::1\",\"declared\":\"local\","
-		"\"named_by\":null,\"ok\":true,\"line\":4}]},"
-		"\"findings\":[{\"rule\":\"MON-1.incomplete\",\"severity\":\"low\",\"deadlines\":null,"
-		"\"cvss\":{\"vector\":null,\"score\":0}}]}";
+	static const char text[] = "{\"format\":1,\"verdict\":\"incomplete\",\"connector\":null,"
+				   "\"future\":{\"x\":[1]},"
+				   "\"observed\":{\"connections\":[{\"host\":null,\"addr\":\"::1\","
+				   "\"declared\":\"local\","
+				   "\"named_by\":null,\"ok\":true,\"line\":4}]},"
+				   "\"findings\":[{\"rule\":\"MON-1.incomplete\",\"severity\":"
+				   "\"low\",\"deadlines\":null,"
+				   "\"cvss\":{\"vector\":null,\"score\":0}}]}";
 	char path[128];
 	struct error err = { 0 };
 	json_t *r = NULL;

@@ -99,16 +99,18 @@ TEST(summary_exact_lines)
 		 "2026-12-19T09:30:00Z\n");
 	HAS(out, "\n  HIGH       6         2026-11-22T09:30:00Z");
 	HAS(out, "\n  LOW        1         accepted: no deadline\n");
-	HAS(out, "\n  CRITICAL  PRIV-1.credential-exfiltration  CVSS 9.8\n"
-		 "            The ACME_API_TOKEN secret was sent to paste.example, which is not among "
-		 "its sent_to hosts\n"
-		 "            evidence: trace.jsonl lines 90, 91\n"
-		 "            acknowledge by 2026-11-21T09:30:00Z, mitigate by 2026-11-22T09:30:00Z, "
-		 "fix by 2026-12-19T09:30:00Z\n");
+	HAS(out,
+	    "\n  CRITICAL  PRIV-1.credential-exfiltration  CVSS 9.8\n"
+	    "            The ACME_API_TOKEN secret was sent to paste.example, which is not among "
+	    "its sent_to hosts\n"
+	    "            evidence: trace.jsonl lines 90, 91\n"
+	    "            acknowledge by 2026-11-21T09:30:00Z, mitigate by 2026-11-22T09:30:00Z, "
+	    "fix by 2026-12-19T09:30:00Z\n");
 	HAS(out, "            evidence: trace.jsonl line 85\n            low: accepted, no "
 		 "deadline\n");
-	HAS(out, "\n    paste.example                203.0.113.20:443       tcp  TLS 1.3  UNDECLARED "
-		 "      out 2.0 KiB    in 100 B\n");
+	HAS(out,
+	    "\n    paste.example                203.0.113.20:443       tcp  TLS 1.3  UNDECLARED "
+	    "      out 2.0 KiB    in 100 B\n");
 	HAS(out, "\n    (raw IP, no name)            [2001:db8::5]:443      tcp  TLS 1.3  ");
 	HAS(out, "\n  DNS names (7): API.acme.example., legacy.acme.example,");
 	HAS(out, "\n    /tmp/acme/helper --beacon\n");
@@ -162,14 +164,14 @@ static json_t *hostile_report(void)
 	return json_pack(
 		"{s:i,s:s,s:{s:s,s:s},s:{s:[s,s]},s:{s:[{s:s,s:s,s:i,s:s,s:n,s:s}],s:[{s:s}],"
 		"s:[{s:s,s:i}],s:[{s:s,s:[s,s]}],s:[s]},s:[{s:s,s:s,s:s,s:s,s:[i]}]}",
-		"format", 1, "verdict", "fail", "connector", "name",
-		"<b>evil\033[2J</b>", "version", "1.0\"'", "run", "command", "sh",
-		"-c\r\n\033]0;owned\007", "observed", "connections", "host",
-		"<script>alert(1)</script>\033[31m.example", "addr", "203.0.113.66", "port", 443,
-		"proto", "tcp", "tls", "declared", "no", "dns", "name",
-		"x\xe2\x80\xae" "gpj.example", "files_written", "path",
-		"/tmp/\"><img src=x onerror=alert(1)>", "size", 5, "programs", "path",
-		"/tmp/run'me", "argv", "run", "--x=<iframe src=//evil.example>",
+		"format", 1, "verdict", "fail", "connector", "name", "<b>evil\033[2J</b>",
+		"version", "1.0\"'", "run", "command", "sh", "-c\r\n\033]0;owned\007", "observed",
+		"connections", "host", "<script>alert(1)</script>\033[31m.example", "addr",
+		"203.0.113.66", "port", 443, "proto", "tcp", "tls", "declared", "no", "dns", "name",
+		"x\xe2\x80\xae"
+		"gpj.example",
+		"files_written", "path", "/tmp/\"><img src=x onerror=alert(1)>", "size", 5,
+		"programs", "path", "/tmp/run'me", "argv", "run", "--x=<iframe src=//evil.example>",
 		"secrets_touched", "TOKEN&<>", "findings", "rule", "DP-2.plaintext\033[0m",
 		"severity", "high", "summary", "</p><script>document.location='//evil'</script>",
 		"clause", "A & B <c>", "evidence", 3);
@@ -226,7 +228,8 @@ TEST(summary_incomplete_and_minimal)
 	/* Long lists are cut; report.json keeps everything. */
 	conns = json_array();
 	for (i = 0; i < 25; i++)
-		json_array_append_new(conns, json_pack("{s:s,s:i}", "addr", "203.0.113.5", "port", i));
+		json_array_append_new(conns,
+				      json_pack("{s:s,s:i}", "addr", "203.0.113.5", "port", i));
 	json_object_set_new(min, "observed", json_pack("{s:O}", "connections", conns));
 	free(out);
 	out = text_of(min, false);
@@ -244,11 +247,12 @@ cleanup:
 }
 
 /* Tags the page may contain; anything else means markup got through unescaped. */
-static const char *const allowed_tags[] = {
-	"!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "h1", "h2",
-	"h3", "span", "dl", "dt", "dd", "main", "p", "strong", "table", "tr", "th", "td",
-	"article", "a", "code", "blockquote", "br", "footer", NULL
-};
+static const char *const allowed_tags[] = { "!DOCTYPE",	  "html", "head",    "meta",  "title",
+					    "style",	  "body", "header",  "h1",    "h2",
+					    "h3",	  "span", "dl",	     "dt",    "dd",
+					    "main",	  "p",	  "strong",  "table", "tr",
+					    "th",	  "td",	  "article", "a",     "code",
+					    "blockquote", "br",	  "footer",  NULL };
 
 /* Checks every tag of page: allowed name, attributes among class/id/lang/charset/content/
  * http-equiv/name/colspan, and href only "#rule-N". Returns the first offending tag. */
@@ -283,9 +287,10 @@ static const char *bad_tag(const char *page)
 		/* attributes: name="value" pairs, names from a fixed set, links only inside */
 		q = strchr(tag, ' ');
 		while (q && *q && *q != '>') {
-			static const char *const attrs[] = { "class", "id", "lang", "charset",
-							     "content", "http-equiv", "name",
-							     "colspan", "href", NULL };
+			static const char *const attrs[] = { "class",	"id",	   "lang",
+							     "charset", "content", "http-equiv",
+							     "name",	"colspan", "href",
+							     NULL };
 			const char *eq, *close;
 			bool known = false;
 

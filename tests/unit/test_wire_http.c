@@ -202,6 +202,22 @@ TEST(smtp_and_ftp_sessions)
 	ASSERT_TRUE(f.smtp_starttls);
 	ASSERT_TRUE(f.encrypted);
 	ASSERT_FALSE(f.cleartext_payload);
+	/* the TLS after STARTTLS: Python's ssl offering 1.3, the fake server's answer */
+	ASSERT_EQ(f.tls_out_off, strlen("ehlo client.lab.example\r\nSTARTTLS\r\n"));
+	{
+		_cleanup_free_ uint8_t *o = NULL, *i = NULL;
+		size_t ol, il;
+		struct wire_tls_flow tf;
+
+		o = load(FIX "sniff/smtp_tls.out.bin", &ol);
+		i = load(FIX "sniff/smtp_tls.in.bin", &il);
+		ASSERT_TRUE(o && i);
+		ASSERT_EQ(wire_tls_flow(o + f.tls_out_off, ol - f.tls_out_off, i + f.tls_in_off,
+					il - f.tls_in_off, &tf),
+			  WIRE_OK);
+		ASSERT_EQ(tf.ch.max_version, WIRE_TLS_13);
+		ASSERT_EQ(tf.negotiated, WIRE_TLS_13);
+	}
 	/* the same sessions on an unusual port: the content decides */
 	ASSERT_EQ(flow("smtp_tls", &f, 10025), WIRE_OK);
 	ASSERT_EQ(f.proto, WIRE_PROTO_SMTP);
@@ -213,6 +229,8 @@ TEST(smtp_and_ftp_sessions)
 	ASSERT_EQ(f.proto, WIRE_PROTO_FTP);
 	ASSERT_TRUE(f.ftp_auth_tls && f.encrypted);
 	ASSERT_FALSE(f.cleartext_payload);
+	ASSERT_EQ(f.tls_out_off, strlen("AUTH TLS\r\n"));
+	ASSERT_EQ(f.tls_in_off, strlen("220 (fakesrv FTP 1.0)\r\n234 Proceed with negotiation.\r\n"));
 	/* the server's banner alone, before the client says anything */
 	{
 		_cleanup_free_ uint8_t *i = load(FIX "sniff/smtp_plain.in.bin", &(size_t){ 0 });
@@ -274,6 +292,8 @@ TEST(other_protocols_from_their_specs)
 	ASSERT_EQ(wire_sniff_flow(pg_ssl, 8, (const uint8_t *)"S", 1, false, 5432, &f), WIRE_OK);
 	ASSERT_EQ(f.proto, WIRE_PROTO_POSTGRES);
 	ASSERT_TRUE(f.pg_ssl_request && f.pg_ssl_accepted && f.encrypted);
+	ASSERT_EQ(f.tls_out_off, 8);
+	ASSERT_EQ(f.tls_in_off, 1);
 	ASSERT_EQ(wire_sniff_flow(pg_ssl, 8, (const uint8_t *)"N", 1, false, 5432, &f), WIRE_OK);
 	ASSERT_TRUE(f.pg_ssl_request);
 	ASSERT_FALSE(f.pg_ssl_accepted || f.encrypted);

@@ -82,6 +82,77 @@ cleanup:
 	return;
 }
 
+/* Wraps src into lines of cols characters ending in eol; returns the length. */
+static size_t wrap(const char *src, size_t cols, const char *eol, char *out)
+{
+	size_t o = 0, i, el = strlen(eol);
+
+	for (i = 0; src[i]; i++) {
+		if (i && i % cols == 0) {
+			memcpy(out + o, eol, el);
+			o += el;
+		}
+		out[o++] = src[i];
+	}
+	out[o] = '\0';
+	return o;
+}
+
+TEST(base64_wrapped_in_lines)
+{
+	static uint8_t blob[3000];
+	static char enc[4200], wrapped[4400];
+	struct wire_needle n;
+	struct wire_match m;
+	uint32_t st = 777;
+	size_t off, i, wl;
+
+	ASSERT_EQ(wire_needle_init(&n, (const uint8_t *)secret, strlen(secret)), 0);
+	for (i = 0; i < sizeof(blob); i++)
+		blob[i] = (uint8_t)rnd(&st);
+	/* every offset across a few line lengths: the secret straddles line breaks */
+	for (off = 0; off < 200; off++) {
+		memcpy(blob + off, secret, strlen(secret));
+		b64_encode(blob, 260, enc);
+		wl = wrap(enc, off % 2 ? 76 : 64, off % 3 ? "\n" : "\r\n", wrapped);
+		if (wire_needle_find(&n, (const uint8_t *)wrapped, wl, &m) != WIRE_OK ||
+		    m.enc != WIRE_ENC_BASE64)
+			TEST_FAIL_AT("offset %zu: wrapped base64 not found", off);
+		ASSERT_TRUE(m.offset + m.len <= wl);
+		blob[off] ^= 0xff; /* break the previous copy's first byte */
+	}
+	/* deep inside a long body: the window slides */
+	memset(blob, 'x', sizeof(blob));
+	memcpy(blob + 2900, secret, strlen(secret));
+	b64_encode(blob, sizeof(blob), enc);
+	wl = wrap(enc, 76, "\r\n", wrapped);
+	ASSERT_EQ(wire_needle_find(&n, (const uint8_t *)wrapped, wl, &m), WIRE_OK);
+	ASSERT_EQ(m.enc, WIRE_ENC_BASE64);
+	ASSERT_TRUE(m.offset > 3800);
+	/* and nothing is invented: the same text without the secret */
+	memset(blob, 'x', sizeof(blob));
+	b64_encode(blob, sizeof(blob), enc);
+	wl = wrap(enc, 76, "\n", wrapped);
+	ASSERT_EQ(wire_needle_find(&n, (const uint8_t *)wrapped, wl, &m), WIRE_NOT_THIS);
+cleanup:
+	return;
+}
+
+TEST(base64_in_a_query_string)
+{
+	static const uint8_t s2[] = { 0xfb, 0xff, 0xbf, 0xfb, 0xff, 0xbf, 0xfb, 0xff, 0xbf };
+	static const char q[] = "GET /p?d=Qfv%2Fv%2fv%2Fv%2Fv%2Fv0E%3D HTTP/1.1"; /* b64("A" s2 "A") */
+	struct wire_needle n;
+	struct wire_match m;
+
+	ASSERT_EQ(wire_needle_init(&n, s2, sizeof(s2)), 0);
+	ASSERT_EQ(wire_needle_find(&n, (const uint8_t *)q, strlen(q), &m), WIRE_OK);
+	ASSERT_EQ(m.enc, WIRE_ENC_URL_BASE64);
+	ASSERT_STR_EQ(wire_encoding_name(m.enc), "url+base64");
+cleanup:
+	return;
+}
+
 TEST(hex_url_raw)
 {
 	char hay[512];
@@ -206,6 +277,8 @@ cleanup:
 int main(void)
 {
 	RUN(base64_every_offset_and_length);
+	RUN(base64_wrapped_in_lines);
+	RUN(base64_in_a_query_string);
 	RUN(hex_url_raw);
 	RUN(dns_labels_from_a_real_query);
 	RUN(megabytes_without_the_secret);

@@ -230,9 +230,9 @@ TEST(fixtures_match_expect_and_split)
 			n_client++;
 		}
 	}
-	/* rfc8448 + openssl 1.3/1.2/1.0/1.0-refused/hrr + curl + python + jdk17 */
-	ASSERT_EQ(n_client, 9);
-	ASSERT_EQ(n_server, 9);
+	/* rfc8448 + openssl 1.3/1.2/1.0/1.0-refused/hrr + curl + python + jdk17 + openssl 3.5 PQ */
+	ASSERT_EQ(n_client, 10);
+	ASSERT_EQ(n_server, 10);
 cleanup:
 	if (d)
 		closedir(d);
@@ -302,6 +302,7 @@ TEST(real_clients_versions)
 		{ "python", WIRE_TLS_13, WIRE_TLS_13, "py.lab.example" },
 		{ "jdk17_httpclient", WIRE_TLS_13, WIRE_TLS_13, "jdk.lab.example" },
 		{ "openssl_hrr", WIRE_TLS_13, WIRE_TLS_13, "hrr.lab.example" },
+		{ "openssl35_mlkem", WIRE_TLS_13, WIRE_TLS_13, "" },
 	};
 	size_t i;
 
@@ -344,6 +345,33 @@ TEST(alert_and_hrr)
 	ASSERT_TRUE(sh.is_hrr);
 	ASSERT_EQ(sh.key_share_group, 0x0018);
 	ASSERT_EQ(sh.version, WIRE_TLS_13);
+cleanup:
+	return;
+}
+
+/*
+ * A hybrid post-quantum handshake by OpenSSL 3.5 (-groups X25519MLKEM768), from a public
+ * `s_client -debug` trace (see tests/fixtures/wire/README.md): a 1216-byte key share that
+ * makes the hello 1396 bytes, and the server's 1120-byte share back.
+ */
+TEST(hybrid_post_quantum_openssl35)
+{
+	_cleanup_free_ uint8_t *c = NULL, *s = NULL;
+	struct wire_tls_flow f;
+	size_t cl, sl;
+
+	c = load(FIXDIR "openssl35_mlkem.client.bin", &cl);
+	s = load(FIXDIR "openssl35_mlkem.server.bin", &sl);
+	ASSERT_TRUE(c && s);
+	ASSERT_EQ(wire_tls_flow(c, cl, s, sl, &f), WIRE_OK);
+	ASSERT_TRUE(f.ch.has_pq_key_share);
+	ASSERT_TRUE(f.ch.offers_pq_group);
+	ASSERT_EQ(f.ch.key_share_groups[0], WIRE_TLS_GROUP_X25519MLKEM768);
+	ASSERT_FALSE(f.ch.has_sni);
+	ASSERT_EQ(f.sh.key_share_group, WIRE_TLS_GROUP_X25519MLKEM768);
+	ASSERT_EQ(f.sh.cipher, 0x1304);
+	ASSERT_STR_EQ(wire_tls_cipher_name(f.sh.cipher), "TLS_AES_128_CCM_SHA256");
+	ASSERT_EQ(f.negotiated, WIRE_TLS_13);
 cleanup:
 	return;
 }
@@ -526,6 +554,7 @@ int main(void)
 	RUN(rfc8448_values_stated_by_the_rfc);
 	RUN(real_clients_versions);
 	RUN(alert_and_hrr);
+	RUN(hybrid_post_quantum_openssl35);
 	RUN(sslv2_compatible_hello);
 	RUN(grease_pq_ech_and_many_records);
 	RUN(ssl3_and_no_extensions);
