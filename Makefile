@@ -105,7 +105,7 @@ $(BUILD)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libconduct-
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) | $(DEPS_OK) $(SKELS)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) $(PKG_CFLAGS) -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
-		-o $@ $< $(filter monitor/wire/%.c monitor/util/%.c,$(LIB_SRCS)) $(PKG_LIBS)
+		-o $@ $< $(filter monitor/wire/%.c monitor/util/%.c monitor/report/%.c,$(LIB_SRCS)) $(PKG_LIBS)
 
 # --- benchmarks: optimized build of the library, no sanitizers --------------------------------
 $(BUILD)/libconduct.a: $(LIB_OBJS)

@@ -20,7 +20,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Load-time knobs, written by record.c into each skeleton's rodata. */
 const volatile __u32 cfg_abi = EV_ABI_VERSION;
-const volatile __u64 cfg_cgid;	   /* the run's cgroup v2 id */
+const volatile __u64 cfg_cgid; /* the run's cgroup v2 id */
 const volatile __u32 cfg_cg_level; /* its level in the v2 hierarchy (root = 0) */
 const volatile __u64 cfg_pidns_dev;
 const volatile __u32 cfg_pidns_ino;

@@ -93,13 +93,34 @@ struct {
 static __always_inline bool interesting(long id)
 {
 	switch (id) {
-	case NR_open: case NR_openat: case NR_openat2: case NR_creat: case NR_memfd_create:
-	case NR_rename: case NR_renameat: case NR_renameat2:
-	case NR_link: case NR_linkat: case NR_symlink: case NR_symlinkat:
-	case NR_unlink: case NR_unlinkat: case NR_rmdir: case NR_mkdir: case NR_mkdirat:
-	case NR_chmod: case NR_fchmod: case NR_fchmodat: case NR_fchmodat2:
-	case NR_truncate: case NR_ftruncate: case NR_chdir: case NR_fchdir:
-	case NR_execve: case NR_execveat: case NR_connect:
+	case NR_open:
+	case NR_openat:
+	case NR_openat2:
+	case NR_creat:
+	case NR_memfd_create:
+	case NR_rename:
+	case NR_renameat:
+	case NR_renameat2:
+	case NR_link:
+	case NR_linkat:
+	case NR_symlink:
+	case NR_symlinkat:
+	case NR_unlink:
+	case NR_unlinkat:
+	case NR_rmdir:
+	case NR_mkdir:
+	case NR_mkdirat:
+	case NR_chmod:
+	case NR_fchmod:
+	case NR_fchmodat:
+	case NR_fchmodat2:
+	case NR_truncate:
+	case NR_ftruncate:
+	case NR_chdir:
+	case NR_fchdir:
+	case NR_execve:
+	case NR_execveat:
+	case NR_connect:
 		return true;
 	}
 	return false;
@@ -413,7 +434,8 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 			s->ev.flags = how[0];
 			s->ev.mode = how[1];
 		}
-		if ((s->ev.flags & O_ACCMODE) || (s->ev.flags & (O_CREAT | O_TRUNC | O_TMPFILE_BIT)))
+		if ((s->ev.flags & O_ACCMODE) ||
+		    (s->ev.flags & (O_CREAT | O_TRUNC | O_TMPFILE_BIT)))
 			s->ev.info |= FINFO_WRITE;
 		if (ret >= 0) {
 			bool special = inspect_opened(t, (int)ret, &s->ev);
@@ -423,7 +445,8 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 			report = (s->ev.info & FINFO_WRITE) || special;
 			crit = s->ev.info & (FINFO_HONEY | FINFO_PROC_SECRET);
 		} else {
-			/* a refused read of /proc/<pid>/environ|mem is still an attempt to report */
+			/* a refused read of /proc/<pid>/environ|mem is still an attempt to report
+			 */
 			report = true;
 			check_secret = !(s->ev.info & FINFO_WRITE);
 		}

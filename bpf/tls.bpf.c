@@ -50,7 +50,8 @@ struct {
 
 static __always_inline int enter(__u64 ssl, __u64 buf, __u64 len_ptr, __u32 dir, __u32 is_ex)
 {
-	struct tls_call c = { .ssl = ssl, .buf = buf, .len_ptr = len_ptr, .dir = dir, .is_ex = is_ex };
+	struct tls_call c = {
+		.ssl = ssl, .buf = buf, .len_ptr = len_ptr, .dir = dir, .is_ex = is_ex};
 	__u32 tid;
 
 	if (!in_scope())
@@ -110,7 +111,8 @@ static __always_inline int leave(long ret)
 	bpf_map_delete_elem(&tls_calls, &tid);
 	bpf_map_delete_elem(&tls_cur, &tid);
 	if (c.is_ex) {
-		if (ret != 1 || !c.len_ptr || bpf_probe_read_user(&bytes, sizeof(bytes), (void *)c.len_ptr))
+		if (ret != 1 || !c.len_ptr ||
+		    bpf_probe_read_user(&bytes, sizeof(bytes), (void *)c.len_ptr))
 			return 0;
 	} else {
 		if (ret <= 0)
@@ -141,7 +143,7 @@ static __always_inline int leave(long ret)
 	cookie = bpf_map_lookup_elem(&ssl_cookie, &c.ssl);
 	s->ev.cookie = cookie ? *cookie : 0;
 	{
-		struct chunk_ctx cc = { .s = s, .buf = c.buf, .want = want };
+		struct chunk_ctx cc = {.s = s, .buf = c.buf, .want = want};
 		__u32 chunks = (want + EV_CHUNK - 1) / EV_CHUNK;
 
 		bpf_loop(chunks > MAX_CHUNKS ? MAX_CHUNKS : chunks, chunk, &cc, 0);

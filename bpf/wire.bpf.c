@@ -18,7 +18,7 @@
 #define MAX_CHUNKS 16
 
 struct flow {
-	__u32 isn[2];	   /* initial sequence number per direction */
+	__u32 isn[2]; /* initial sequence number per direction */
 	__u32 udp_bytes[2]; /* UDP bytes captured per direction */
 	__u8 have_isn[2];
 	__u8 guessed[2];
@@ -45,13 +45,13 @@ struct {
 } data_buf SEC(".maps");
 
 struct l4 {
-	__u8 addr[16];	/* peer */
+	__u8 addr[16]; /* peer */
 	__u32 family;
 	__u32 proto;
-	__u32 off;	/* payload offset in the packet */
-	__u32 len;	/* payload length */
+	__u32 off; /* payload offset in the packet */
+	__u32 len; /* payload length */
 	__u32 seq;
-	__u16 port;	/* peer */
+	__u16 port; /* peer */
 	__u16 lport;
 	__u8 tcp_flags;
 };
@@ -96,7 +96,8 @@ static __always_inline int parse(struct __sk_buff *skb, __u8 dir, struct l4 *l)
 			return -1;
 		l->off = l3len + th.doff * 4;
 		l->seq = bpf_ntohl(th.seq);
-		l->tcp_flags = (th.syn ? ND_SYN : 0) | (th.fin ? ND_FIN : 0) | (th.rst ? ND_RST : 0);
+		l->tcp_flags =
+			(th.syn ? ND_SYN : 0) | (th.fin ? ND_FIN : 0) | (th.rst ? ND_RST : 0);
 	} else if (proto == IPPROTO_UDP) {
 		l->off = l3len + 8;
 	} else {
@@ -227,7 +228,12 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 	s->ev.pad0 = 0;
 	{
 		struct chunk_ctx c = {
-			.skb = skb, .s = s, .want = want, .rel = rel, .seq = l.seq, .off = l.off,
+			.skb = skb,
+			.s = s,
+			.want = want,
+			.rel = rel,
+			.seq = l.seq,
+			.off = l.off,
 		};
 		__u32 chunks = want ? (want + EV_CHUNK - 1) / EV_CHUNK : 1;
 

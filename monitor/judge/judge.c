@@ -591,16 +591,154 @@ static int canary_sent(struct jctx *c, const struct canary *cn, const struct flo
 	return 0;
 }
 
+/*
+ * A stream's log lines joined without separators, so that a secret wrapped over several lines
+ * (base64 prints 76 columns) is found too; starts[] maps offsets back to trace lines.
+ */
+struct logcat {
+	const char *stream;
+	uint8_t *buf;
+	size_t len, cap;
+	size_t *starts;
+	long *lines;
+	size_t n, ncap, lcap;
+};
+
+static int logcat_build(const struct model *m, struct logcat *lc)
+{
+	size_t k;
+
+	for (k = 0; k < m->n_logs; k++) {
+		const struct simple_ev *l = &m->logs[k];
+		size_t n = strlen(l->b);
+
+		if (strcmp(l->a, lc->stream))
+			continue;
+		if (array_grow((void **)&lc->buf, &lc->cap, lc->len + n + 1, 1) < 0 ||
+		    array_grow((void **)&lc->starts, &lc->ncap, lc->n + 1, sizeof(size_t)) < 0 ||
+		    array_grow((void **)&lc->lines, &lc->lcap, lc->n + 1, sizeof(long)) < 0)
+			return -ENOMEM;
+		lc->starts[lc->n] = lc->len;
+		lc->lines[lc->n++] = l->line;
+		memcpy(lc->buf + lc->len, l->b, n);
+		lc->len += n;
+	}
+	return 0;
+}
+
+static long logcat_line(const struct logcat *lc, size_t off)
+{
+	size_t lo = 0, hi = lc->n;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lc->starts[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lc->n ? lc->lines[lo] : 0;
+}
+
+/*
+ * The needles of one canary. A short value is one needle. A long one (JWTs, PEM keys, tokens
+ * with a fixed prefix) is cut into 64-byte windows, and only the windows no other canary of
+ * the run contains are kept: the sandbox's JWT-shaped canaries share their first ~300
+ * characters, and a window of that prefix would report one canary for another. Any kept
+ * window found in the bytes counts, so a secret sent in part (a truncated buffer) is found
+ * as long as 128 contiguous bytes of its distinctive part went out.
+ */
+#define NSET_WIN 64
+
+struct nset {
+	struct wire_needle *v;
+	size_t n, cap;
+};
+
+static bool in_other_canary(const struct model *m, size_t self, const char *w, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < m->n_can; k++)
+		if (k != self && memmem(m->can[k].value, strlen(m->can[k].value), w, n))
+			return true;
+	return false;
+}
+
+static int nset_build(const struct model *m, size_t idx, struct nset *ns)
+{
+	const char *v = m->can[idx].value;
+	size_t len = strlen(v), off;
+
+	ns->n = 0;
+	if (len <= WIRE_SECRET_MAX && len <= 2 * NSET_WIN) {
+		if (array_grow((void **)&ns->v, &ns->cap, 1, sizeof(*ns->v)) < 0)
+			return -ENOMEM;
+		if (wire_needle_init(&ns->v[0], (const uint8_t *)v, len) == 0)
+			ns->n = 1;
+		return 0;
+	}
+	for (off = 0; off < len && ns->n < 64; off += NSET_WIN) {
+		size_t n = MIN(NSET_WIN, len - off);
+
+		if (n < NSET_WIN) { /* the last, short window: take the final 64 bytes */
+			off = len - NSET_WIN;
+			n = NSET_WIN;
+		}
+		if (in_other_canary(m, idx, v + off, n))
+			continue;
+		if (array_grow((void **)&ns->v, &ns->cap, ns->n + 1, sizeof(*ns->v)) < 0)
+			return -ENOMEM;
+		if (wire_needle_init(&ns->v[ns->n], (const uint8_t *)v + off, n) == 0)
+			ns->n++;
+		if (off + n >= len)
+			break;
+	}
+	return 0;
+}
+
+/* The match at the lowest offset among the windows. */
+static int nset_find(const struct nset *ns, const uint8_t *hay, size_t len, struct wire_match *ret)
+{
+	struct wire_match mt, best = { 0 };
+	bool found = false;
+	size_t k;
+
+	for (k = 0; k < ns->n; k++)
+		if (wire_needle_find(&ns->v[k], hay, len, &mt) == WIRE_OK &&
+		    (!found || mt.offset < best.offset)) {
+			best = mt;
+			found = true;
+		}
+	if (!found)
+		return WIRE_NOT_THIS;
+	*ret = best;
+	return WIRE_OK;
+}
+
+static int nset_find_dns(const struct nset *ns, const char *name, struct wire_match *ret)
+{
+	size_t k;
+
+	for (k = 0; k < ns->n; k++)
+		if (wire_needle_find_in_dns_name(&ns->v[k], name, ret) == WIRE_OK)
+			return WIRE_OK;
+	return WIRE_NOT_THIS;
+}
+
 static int rule_canaries(struct jctx *c)
 {
+	struct logcat logs[2] = { { .stream = "stdout" }, { .stream = "stderr" } };
 	const struct rule_params *rp = &c->p->p;
-	struct wire_needle *nd;
+	struct nset ns = { 0 };
 	size_t k, i, j;
 	int r = 0;
 
-	nd = malloc(sizeof(*nd));
-	if (!nd)
-		return -ENOMEM;
+	if (logcat_build(c->m, &logs[0]) < 0 || logcat_build(c->m, &logs[1]) < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
 	for (k = 0; k < c->m->n_can; k++) {
 		const struct canary *cn = &c->m->can[k];
 		size_t vlen = strlen(cn->value);
@@ -608,26 +746,29 @@ static int rule_canaries(struct jctx *c)
 
 		if (vlen < rp->min_secret_len)
 			continue;
-		if (wire_needle_init(nd, (const uint8_t *)cn->value, MIN(vlen, WIRE_SECRET_MAX)) < 0)
+		r = nset_build(c->m, k, &ns);
+		if (r < 0)
+			goto out;
+		if (!ns.n)
 			continue;
 		for (i = 0; i < c->m->n_flows; i++) {
 			const struct flow *f = c->m->flows[i];
 
 			if (!f->addr[0] || f->declared == D_LOCAL)
 				continue;
-			if (f->out_len && wire_needle_find(nd, f->out, f->out_len, &mt) == WIRE_OK) {
+			if (f->out_len && nset_find(&ns, f->out, f->out_len, &mt) == WIRE_OK) {
 				r = canary_sent(c, cn, f, false, &mt, flow_line_at(f, mt.offset));
 				if (r < 0)
 					goto out;
 			}
-			if (f->pt_len && wire_needle_find(nd, f->pt, f->pt_len, &mt) == WIRE_OK) {
+			if (f->pt_len && nset_find(&ns, f->pt, f->pt_len, &mt) == WIRE_OK) {
 				r = canary_sent(c, cn, f, true, &mt, flow_pt_line_at(f, mt.offset));
 				if (r < 0)
 					goto out;
 			}
 			for (j = 0; j < f->n_dg; j++) {
 				if (!f->dg[j].out ||
-				    wire_needle_find(nd, f->dg[j].b, f->dg[j].n, &mt) != WIRE_OK)
+				    nset_find(&ns, f->dg[j].b, f->dg[j].n, &mt) != WIRE_OK)
 					continue;
 				if (f->port == 53)
 					break; /* handled with the DNS names below */
@@ -642,7 +783,7 @@ static int rule_canaries(struct jctx *c)
 			const char *reg;
 			char key[600];
 
-			if (d->response || wire_needle_find_in_dns_name(nd, d->name, &mt) != WIRE_OK)
+			if (d->response || nset_find_dns(&ns, d->name, &mt) != WIRE_OK)
 				continue;
 			reg = wire_dns_registered_domain(d->name);
 			touch(c, cn->name, "DNS lookup under %s", reg);
@@ -661,27 +802,41 @@ static int rule_canaries(struct jctx *c)
 			if (r < 0)
 				goto out;
 		}
-		for (i = 0; rp->search_logs && i < c->m->n_logs; i++) {
-			const struct simple_ev *l = &c->m->logs[i];
+		for (i = 0; rp->search_logs && i < ARRAY_SIZE(logs); i++) {
+			const struct logcat *lc = &logs[i];
+			size_t off = 0, hits = 0;
 			char key[600];
 
-			if (wire_needle_find(nd, (const uint8_t *)l->b, strlen(l->b), &mt) != WIRE_OK)
-				continue;
-			touch(c, cn->name, "printed on %s", l->a);
-			snprintf(key, sizeof(key), "%s|log|%s", cn->name, l->a);
-			r = raise(c, R_DP1_EXPOSURE, key, l->line, 0,
-				  "The %s %s was printed on the connector's %s (encoding: %s), where "
-				  "logs collect it.",
-				  label(cn), cn->name, l->a, wire_encoding_name(mt.enc));
-			if (r < 0)
-				goto out;
+			while (off < lc->len && hits < 64 &&
+			       nset_find(&ns, lc->buf + off, lc->len - off, &mt) == WIRE_OK) {
+				size_t at = off + mt.offset;
+
+				touch(c, cn->name, "printed on %s", lc->stream);
+				snprintf(key, sizeof(key), "%s|log|%s", cn->name, lc->stream);
+				long l0 = logcat_line(lc, at),
+				     l1 = logcat_line(lc, at + (mt.len ? mt.len - 1 : 0));
+				size_t li;
+
+				r = raise(c, R_DP1_EXPOSURE, key, l0, l1,
+					  "The %s %s was printed on the connector's %s (encoding: %s), "
+					  "where logs collect it.",
+					  label(cn), cn->name, lc->stream, wire_encoding_name(mt.enc));
+				/* the lines between, when it was wrapped */
+				for (li = 0; r == 0 && li < lc->n; li++)
+					if (lc->lines[li] > l0 && lc->lines[li] < l1)
+						r = raise(c, R_DP1_EXPOSURE, key, lc->lines[li], 0, "-");
+				if (r < 0)
+					goto out;
+				off = at + (mt.len ? mt.len : 1);
+				hits++;
+			}
 		}
 		for (i = 0; rp->search_files && i < c->m->n_inv; i++) {
 			const struct inv_ev *v = &c->m->inv[i];
 			char key[600];
 
 			if (!v->data || (cn->file && !strcmp(cn->file, v->path)) ||
-			    wire_needle_find(nd, v->data, v->len, &mt) != WIRE_OK)
+			    nset_find(&ns, v->data, v->len, &mt) != WIRE_OK)
 				continue;
 			touch(c, cn->name, "written to %s", v->path);
 			snprintf(key, sizeof(key), "%s|file|%s", cn->name, v->path);
@@ -693,7 +848,12 @@ static int rule_canaries(struct jctx *c)
 		}
 	}
 out:
-	free(nd);
+	for (k = 0; k < ARRAY_SIZE(logs); k++) {
+		free(logs[k].buf);
+		free(logs[k].starts);
+		free(logs[k].lines);
+	}
+	free(ns.v);
 	return r;
 }
 
@@ -1708,5 +1868,9 @@ enum severity judge_max_severity(const json_t *report)
 		    s > worst)
 			worst = s;
 	}
+	/* an incomplete record never passes, even under a policy without MON-1 */
+	if (!strcmp(json_string_value(json_object_get(report, "verdict")) ?: "", "incomplete") &&
+	    worst < SEV_MEDIUM)
+		worst = SEV_MEDIUM;
 	return worst;
 }

@@ -55,7 +55,10 @@ const char *severity_name(enum severity s);
 int judge_check_file(const char *trace_path, const struct manifest *manifest,
 		     const struct policy *policy, json_t **ret_report, struct error *err);
 
-/* Highest severity among the report's findings (SEV_NONE if none). */
+/*
+ * Highest severity among the report's findings (SEV_NONE if none); at least SEV_MEDIUM when
+ * the verdict is "incomplete", so that an incomplete record fails the default --fail-on.
+ */
 enum severity judge_max_severity(const json_t *report);
 
 #endif

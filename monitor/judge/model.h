@@ -143,7 +143,7 @@ struct model {
 	const char *started;
 	int64_t started_s;
 	const char *home, *workdir;
-	const char *dns_server; /* header.sandbox.net.dns */
+	const json_t *dns_servers; /* header.sandbox.net.dns: a string or an array of them */
 	json_t *writable; /* header.sandbox.writable */
 	struct canary *can;
 	size_t n_can;

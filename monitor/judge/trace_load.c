@@ -157,7 +157,7 @@ static struct flow *flow_get(struct model *m, uint64_t id, bool udp, const char 
 	size_t b;
 
 	if (!m->ftab) {
-		m->ftab_n = 4096;
+		m->ftab_n = 65536;
 		m->ftab = calloc(m->ftab_n, sizeof(*m->ftab));
 		if (!m->ftab)
 			return NULL;
@@ -789,12 +789,8 @@ static int load_header(struct lctx *c, json_t *h)
 	if (m->writable && !json_is_array(m->writable))
 		return lerr(c, "/sandbox/writable", "header: sandbox.writable must be an array");
 	net = json_object_get(sb, "net");
-	if (net && json_is_object(net)) {
-		/* the sandbox writes its nameservers as an array (net_describe) */
-		json_t *dns = json_object_get(net, "dns");
-
-		m->dns_server = json_string_value(json_is_array(dns) ? json_array_get(dns, 0) : dns);
-	}
+	if (net && json_is_object(net)) /* nameservers: an array (net_describe) or a string */
+		m->dns_servers = json_object_get(net, "dns");
 	v = json_object_get(h, "manifest");
 	if (v && !json_is_object(v) && !json_is_null(v))
 		return lerr(c, "/manifest", "header: \"manifest\" must be an object or null");

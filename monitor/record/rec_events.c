@@ -342,7 +342,7 @@ static struct rec_fd *fd_find(struct rec_proc *p, int fd)
 }
 
 static void fdtab_set(struct rec_proc *p, int fd, const char *path, uint32_t dev, uint64_t ino,
-		   bool cloexec)
+		      bool cloexec)
 {
 	struct rec_fd *f = fd_find(p, fd);
 	char *copy = strdup(path);
@@ -359,15 +359,15 @@ static void fdtab_set(struct rec_proc *p, int fd, const char *path, uint32_t dev
 		f->path = NULL;
 	}
 	free(f->path);
-	*f = (struct rec_fd){ .fd = fd, .path = copy, .dev = dev, .ino = ino, .cloexec = cloexec };
+	*f = (struct rec_fd){.fd = fd, .path = copy, .dev = dev, .ino = ino, .cloexec = cloexec};
 }
 
 /*
  * The path of fd in process p as the kernel identified it (dev/ino, known when have_id):
  * the fd table entry when its inode matches, else any path indexed under that inode.
  */
-static const char *fd_path(struct record *r, struct rec_proc *p, int fd, bool have_id,
-			   uint32_t dev, uint64_t ino)
+static const char *fd_path(struct record *r, struct rec_proc *p, int fd, bool have_id, uint32_t dev,
+			   uint64_t ino)
 {
 	struct rec_fd *f = p ? fd_find(p, fd) : NULL;
 
@@ -435,9 +435,9 @@ static int magic_fd(const struct rec_proc *p, const char *rel, size_t rel_len)
  * Resolves rel (rel_len bytes, as the process passed it) against dfd. Returns a new absolute
  * path, or a copy of rel with *ret_resolved false when its base is unknown.
  */
-static char *resolve(struct record *r, struct rec_proc *p, int dfd, const char *rel,
-		     size_t rel_len, bool have_fd_id, uint32_t fd_dev, uint64_t fd_ino,
-		     uint32_t cwd_dev, uint64_t cwd_ino, bool *ret_resolved)
+static char *resolve(struct record *r, struct rec_proc *p, int dfd, const char *rel, size_t rel_len,
+		     bool have_fd_id, uint32_t fd_dev, uint64_t fd_ino, uint32_t cwd_dev,
+		     uint64_t cwd_ino, bool *ret_resolved)
 {
 	const char *base;
 	char *out;
@@ -548,8 +548,8 @@ static int on_fork(struct record *r, const struct ev_proc_fork *e)
 			child->cwd_dev = parent->cwd_dev;
 			for (i = 0; i < parent->n_fds; i++)
 				fdtab_set(child, parent->fds[i].fd, parent->fds[i].path,
-				       parent->fds[i].dev, parent->fds[i].ino,
-				       parent->fds[i].cloexec);
+					  parent->fds[i].dev, parent->fds[i].ino,
+					  parent->fds[i].cloexec);
 		}
 		if (rmap_put(&r->procs, child->pid, child, NULL) < 0)
 			proc_free(child);
@@ -611,8 +611,8 @@ static int on_exec(struct record *r, const struct ev_proc_exec *e, size_t len)
 		}
 	}
 	if (!path)
-		path = resolve(r, p, (e->flags & EXEC_AT) ? e->dfd : REC_AT_FDCWD, fname, flen, false,
-			       0, 0, e->cwd_dev, e->cwd_ino, &resolved);
+		path = resolve(r, p, (e->flags & EXEC_AT) ? e->dfd : REC_AT_FDCWD, fname, flen,
+			       false, 0, 0, e->cwd_dev, e->cwd_ino, &resolved);
 	if (!path)
 		return -ENOMEM;
 	f = json_object();
@@ -622,7 +622,8 @@ static int on_exec(struct record *r, const struct ev_proc_exec *e, size_t len)
 	jsonx_set(f, "ret", json_integer(e->ret));
 	jsonx_set(f, "memfd", json_boolean(e->flags & EXEC_MEMFD));
 	jsonx_set(f, "fd_exec", json_boolean(fd_exec));
-	jsonx_set(f, "written_during_run", json_boolean(written_during_run(r, e->dev, e->ino, path)));
+	jsonx_set(f, "written_during_run",
+		  json_boolean(written_during_run(r, e->dev, e->ino, path)));
 	jsonx_set(f, "deleted", json_boolean(e->flags & EXEC_DELETED));
 	if (!resolved)
 		jsonx_set(f, "resolved", json_false());
@@ -654,8 +655,17 @@ static int on_exit_ev(struct record *r, const struct ev_proc_exit *e)
 {
 	struct rec_proc *p = rmap_get(&r->procs, e->hdr.pid);
 
-	if (p)
+	if (p) {
+		size_t i;
+
+		/* keep the entry (pid joins) but not its tables: bounded by live processes */
 		p->exited = true;
+		for (i = 0; i < p->n_fds; i++)
+			fd_free(&p->fds[i]);
+		free(p->fds);
+		p->fds = NULL;
+		p->n_fds = p->cap_fds = 0;
+	}
 	rec_emit(r, "proc.exit", trace_t(r->w, e->hdr.ts_ns), e->hdr.pid,
 		 json_pack("{s:i,s:i}", "code", (int)e->code, "signal", (int)e->signal));
 	return 0;
@@ -792,8 +802,8 @@ static int on_file(struct record *r, const struct ev_file *e, size_t len)
 		path = resolve(r, p, e->dfd, tail, e->path_len, fd_known && e->fd < 0, e->fd_dev,
 			       e->fd_ino, e->cwd_dev, e->cwd_ino, &res1);
 		if (e->path2_len || e->op == FOP_RENAME || e->op == FOP_LINK)
-			path2 = resolve(r, p, e->dfd2, tail + e->path_len, e->path2_len, false, 0, 0,
-					e->cwd_dev, e->cwd_ino, &res2);
+			path2 = resolve(r, p, e->dfd2, tail + e->path_len, e->path2_len, false, 0,
+					0, e->cwd_dev, e->cwd_ino, &res2);
 		break;
 	}
 	if (!path)
@@ -813,7 +823,8 @@ static int on_file(struct record *r, const struct ev_file *e, size_t len)
 
 			if (asprintf(&tmp, "%s/(tmpfile:%llu)", strcmp(path, "/") ? path : "",
 				     (unsigned long long)e->ino) > 0) {
-				fdtab_set(p, (int)e->ret, tmp, e->dev, e->ino, e->flags & O_CLOEXEC);
+				fdtab_set(p, (int)e->ret, tmp, e->dev, e->ino,
+					  e->flags & O_CLOEXEC);
 				free(tmp);
 			}
 			mark_written(r, e->dev, e->ino, NULL);
@@ -844,7 +855,8 @@ static int on_file(struct record *r, const struct ev_file *e, size_t len)
 		kind = "file.memfd";
 		jsonx_set(f, "flags", json_integer((json_int_t)e->flags));
 		if (e->ret >= 0 && p) {
-			fdtab_set(p, (int)e->ret, path, e->dev, e->ino, e->flags & 1 /* MFD_CLOEXEC */);
+			fdtab_set(p, (int)e->ret, path, e->dev, e->ino,
+				  e->flags & 1 /* MFD_CLOEXEC */);
 			mark_written(r, e->dev, e->ino, NULL);
 		}
 		break;
@@ -886,7 +898,8 @@ static int on_file(struct record *r, const struct ev_file *e, size_t len)
 		kind = "file.truncate";
 		jsonx_set(f, "length", json_integer((json_int_t)e->length));
 		if (e->ret == 0)
-			mark_written(r, e->fd >= 0 ? e->fd_dev : 0, e->fd >= 0 ? e->fd_ino : 0, path);
+			mark_written(r, e->fd >= 0 ? e->fd_dev : 0, e->fd >= 0 ? e->fd_ino : 0,
+				     path);
 		break;
 	case FOP_CHDIR:
 		if (e->ret == 0 && p && res1) {
@@ -1068,7 +1081,8 @@ static void decode_stream(struct record *r, struct rec_flow *fl, int dir, uint32
 			unsigned int i;
 
 			for (i = 0; i < ch.n_versions; i++)
-				json_array_append_new(v, json_string(wire_tls_version_name(ch.versions[i])));
+				json_array_append_new(
+					v, json_string(wire_tls_version_name(ch.versions[i])));
 			for (i = 0; i < ch.n_alpn; i++)
 				json_array_append_new(a, json_string(ch.alpn[i]));
 			f = json_pack("{s:I}", "flow", (json_int_t)fl->cookie);
@@ -1101,7 +1115,8 @@ static void decode_stream(struct record *r, struct rec_flow *fl, int dir, uint32
 
 			f = json_pack("{s:I,s:s}", "flow", (json_int_t)fl->cookie, "version",
 				      wire_tls_version_name(sh.version));
-			jsonx_set(f, "cipher", c ? json_string(c) : json_sprintf("0x%04x", sh.cipher));
+			jsonx_set(f, "cipher",
+				  c ? json_string(c) : json_sprintf("0x%04x", sh.cipher));
 			rec_emit(r, "tls.server_hello", t, pid, f);
 			s->decoded = true;
 			return;
@@ -1221,7 +1236,8 @@ static int stream_put(struct rec_stream *s, uint32_t off, const uint8_t *b, uint
 		nh = realloc(s->have, cap / 8 + 1);
 		if (!nh)
 			return -ENOMEM;
-		memset(nh + (s->cap ? s->cap / 8 + 1 : 0), 0, cap / 8 + 1 - (s->cap ? s->cap / 8 + 1 : 0));
+		memset(nh + (s->cap ? s->cap / 8 + 1 : 0), 0,
+		       cap / 8 + 1 - (s->cap ? s->cap / 8 + 1 : 0));
 		s->have = nh;
 		s->cap = cap;
 	}
@@ -1268,7 +1284,8 @@ static int on_net_data(struct record *r, const struct ev_net_data *e, size_t len
 
 			for (pp = &r->held_send; *pp; pp = &(*pp)->next) {
 				h = *pp;
-				if (h->cookie != e->cookie || h->port != e->port || strcmp(h->addr, a))
+				if (h->cookie != e->cookie || h->port != e->port ||
+				    strcmp(h->addr, a))
 					continue;
 				*pp = h->next;
 				emit_send(r, h, true, e->total);
@@ -1280,7 +1297,8 @@ static int on_net_data(struct record *r, const struct ev_net_data *e, size_t len
 			      "bytes", (int)e->total);
 		if (e->data_len < e->total && x)
 			jsonx_set(x, "truncated", json_true());
-		emit_data(r, fl, dir, (uint32_t)MIN(s->udp_off, UINT32_MAX), data, e->data_len, t, x);
+		emit_data(r, fl, dir, (uint32_t)MIN(s->udp_off, UINT32_MAX), data, e->data_len, t,
+			  x);
 		s->udp_off += e->total;
 		if (e->flags & ND_DNS)
 			decode_dns(r, fl->cookie, data, e->data_len, false, fl->pid, t);
@@ -1288,6 +1306,24 @@ static int on_net_data(struct record *r, const struct ev_net_data *e, size_t len
 	}
 	if (!s->budget)
 		s->budget = (e->flags & ND_DNS) ? (1u << 20) : r->cfg.flow_bytes;
+	if (s->released) {
+		/* decoded and complete so far: bytes go straight out, no buffer kept */
+		uint32_t off = e->rel_off, n = e->data_len, skip;
+
+		if (off >= s->budget || !n)
+			return 0;
+		n = MIN(n, s->budget - off);
+		if (off + n <= s->contig)
+			return 0; /* a retransmission of bytes already written */
+		skip = off < s->contig ? s->contig - off : 0;
+		emit_data(r, fl, dir, off + skip, data + skip, n - skip, t,
+			  json_pack("{s:s}", "proto", "tcp"));
+		if (off <= s->contig) {
+			s->contig = off + n;
+			s->emitted = s->end = MAX(s->end, s->contig);
+		}
+		return 0;
+	}
 	if (e->data_len && stream_put(s, e->rel_off, data, e->data_len) < 0)
 		return -ENOMEM;
 	if (s->contig > s->emitted) {
@@ -1298,6 +1334,14 @@ static int on_net_data(struct record *r, const struct ev_net_data *e, size_t len
 			decode_tcp_dns(r, fl, s, fl->pid, t);
 		if (!fl->dns)
 			decode_stream(r, fl, dir, fl->pid, t);
+		/* the monitor's memory is bounded by what is still undecided, not by flow count */
+		if (s->contig == s->end && !fl->dns && s->decoded) {
+			free(s->buf);
+			free(s->have);
+			s->buf = s->have = NULL;
+			s->cap = 0;
+			s->released = true;
+		}
 	}
 	return 0;
 }
@@ -1316,6 +1360,9 @@ void rec_flush_flows(struct record *r)
 		for (d = 0; d < 2; d++) {
 			struct rec_stream *s = &fl->s[d];
 			uint32_t o = s->emitted;
+
+			if (s->released || !s->have)
+				continue;
 
 			/* islands after a gap (a lost packet event): their own offsets */
 			while (o < s->end) {
@@ -1358,10 +1405,14 @@ void rec_tables_free(struct record *r)
 /* --- dispatch ------------------------------------------------------------------------------- */
 
 static const size_t min_size[EV_TYPE_MAX + 1] = {
-	[EV_PROC_FORK] = sizeof(struct ev_proc_fork),	[EV_PROC_EXEC] = sizeof(struct ev_proc_exec),
-	[EV_PROC_EXIT] = sizeof(struct ev_proc_exit),	[EV_FILE] = sizeof(struct ev_file),
-	[EV_NET_CONNECT] = sizeof(struct ev_net),	[EV_NET_SEND] = sizeof(struct ev_net),
-	[EV_NET_RESULT] = sizeof(struct ev_net_result), [EV_NET_DATA] = sizeof(struct ev_net_data),
+	[EV_PROC_FORK] = sizeof(struct ev_proc_fork),
+	[EV_PROC_EXEC] = sizeof(struct ev_proc_exec),
+	[EV_PROC_EXIT] = sizeof(struct ev_proc_exit),
+	[EV_FILE] = sizeof(struct ev_file),
+	[EV_NET_CONNECT] = sizeof(struct ev_net),
+	[EV_NET_SEND] = sizeof(struct ev_net),
+	[EV_NET_RESULT] = sizeof(struct ev_net_result),
+	[EV_NET_DATA] = sizeof(struct ev_net_data),
 	[EV_TLS_DATA] = sizeof(struct ev_tls_data),
 };
 

@@ -45,9 +45,9 @@ struct rec_base {
 };
 
 struct fs_state {
-	char *root_prefix;	/* the sandbox root as /proc/self/fd shows it ("/" after pivot_root) */
+	char *root_prefix; /* the sandbox root as /proc/self/fd shows it ("/" after pivot_root) */
 	uint64_t pidns_ino;
-	struct rmap seen;	/* "event\0pid\0path" hashes already written */
+	struct rmap seen; /* "event\0pid\0path" hashes already written */
 	uint64_t overflow;
 	bool inventory_limit;
 	size_t n_walked;
@@ -151,8 +151,8 @@ static const char *mask_event(uint64_t m)
 
 static void emit_masks(struct record *r, const char *path, uint64_t mask, uint32_t pid)
 {
-	static const uint64_t order[] = { FAN_OPEN, FAN_CREATE, FAN_MODIFY, FAN_CLOSE_WRITE,
-					  FAN_MOVED_TO, FAN_DELETE };
+	static const uint64_t order[] = {FAN_OPEN,	  FAN_CREATE,	FAN_MODIFY,
+					 FAN_CLOSE_WRITE, FAN_MOVED_TO, FAN_DELETE};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(order); i++)
@@ -184,7 +184,8 @@ static void drain_classic(struct record *r)
 			if (m->fd >= 0) {
 				if (pid) {
 					_cleanup_free_ char *host = fd_readlink(m->fd);
-					_cleanup_free_ char *path = host ? sandbox_view(r, host) : NULL;
+					_cleanup_free_ char *path =
+						host ? sandbox_view(r, host) : NULL;
 
 					if (path)
 						emit_masks(r, path, m->mask, pid);
@@ -202,7 +203,8 @@ static int mount_fd_for(struct record *r, const fsid_t *fsid)
 	for (i = 0; i < r->n_fid_mounts; i++) {
 		struct statfs sf;
 
-		if (fstatfs(r->fid_mount_fds[i], &sf) == 0 && !memcmp(&sf.f_fsid, fsid, sizeof(*fsid)))
+		if (fstatfs(r->fid_mount_fds[i], &sf) == 0 &&
+		    !memcmp(&sf.f_fsid, fsid, sizeof(*fsid)))
 			return r->fid_mount_fds[i];
 	}
 	return -1;
@@ -247,7 +249,8 @@ static void drain_fid(struct record *r)
 			if (sizeof(*fid) + sizeof(*fh) + fh->handle_bytes >= fid->hdr.len)
 				continue;
 			name = (const char *)fh->f_handle + fh->handle_bytes;
-			if (strnlen(name, fid->hdr.len - sizeof(*fid) - sizeof(*fh) - fh->handle_bytes) ==
+			if (strnlen(name,
+				    fid->hdr.len - sizeof(*fid) - sizeof(*fh) - fh->handle_bytes) ==
 			    fid->hdr.len - sizeof(*fid) - sizeof(*fh) - fh->handle_bytes)
 				continue;
 			mfd = mount_fd_for(r, (const fsid_t *)&fid->fsid);
@@ -352,10 +355,10 @@ static int base_add(struct record *r, int dirfd, const char *name, const char *p
 
 	if (!b)
 		return -ENOMEM;
-	*b = (struct rec_base){ .ino = st->st_ino,
-				.size = st->st_size,
-				.mtime_ns = ts_ns(&st->st_mtim),
-				.ctime_ns = ts_ns(&st->st_ctim) };
+	*b = (struct rec_base){.ino = st->st_ino,
+			       .size = st->st_size,
+			       .mtime_ns = ts_ns(&st->st_mtim),
+			       .ctime_ns = ts_ns(&st->st_ctim)};
 	if (rmap_sput(&r->baseline, path, b, (void **)&old) < 0) {
 		free(b);
 		return -ENOMEM;
@@ -437,7 +440,7 @@ static int inv_file(struct record *r, int dirfd, const char *name, const char *p
 static void walk_writable(struct record *r, walk_fn fn)
 {
 	const char *const *paths = NULL;
-	struct rmap visited = { 0 };
+	struct rmap visited = {0};
 	int root = sandbox_root_fd(r->sb);
 	size_t n, i;
 
@@ -522,9 +525,9 @@ int rec_fs_init(struct record *r, struct error *err)
 				  strerror(errno));
 	}
 	n = sandbox_writable(r->sb, &paths);
-	r->fan_fid_fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK |
-					      FAN_REPORT_DFID_NAME,
-				      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+	r->fan_fid_fd =
+		fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME,
+			      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (r->fan_fid_fd < 0)
 		log_debug("fanotify with FAN_REPORT_DFID_NAME: %s (no create/delete events)",
 			  strerror(errno));
@@ -545,7 +548,8 @@ int rec_fs_init(struct record *r, struct error *err)
 		/* a filesystem mark sees the whole file system: only on the run's own tmpfs */
 		if (fstatfs(dfd, &sf) < 0 || sf.f_type != TMPFS_MAGIC ||
 		    fanotify_mark(r->fan_fid_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
-				  FAN_CREATE | FAN_DELETE | FAN_MOVED_TO | FAN_ONDIR, dfd, NULL) < 0 ||
+				  FAN_CREATE | FAN_DELETE | FAN_MOVED_TO | FAN_ONDIR, dfd,
+				  NULL) < 0 ||
 		    array_grow((void **)&r->fid_mount_fds, &r->cap_fid_mounts, r->n_fid_mounts + 1,
 			       sizeof(int)) < 0) {
 			close(dfd);

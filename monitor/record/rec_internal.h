@@ -42,7 +42,7 @@ int rmap_sput(struct rmap *m, const char *key, void *val, void **ret_old);
 void *rmap_del(struct rmap *m, uint64_t key);
 /* Calls fn on every value, then frees the table (not the values unless fn does). */
 void rmap_clear(struct rmap *m, void (*fn)(void *val));
-#define rmap_foreach(m, i, e) \
+#define rmap_foreach(m, i, e)         \
 	for (i = 0; i < (m)->nb; i++) \
 		for (e = (m)->b[i]; e; e = e->next)
 
@@ -57,36 +57,37 @@ struct rec_fd {
 };
 
 struct rec_proc {
-	uint32_t pid;	   /* in the run's pid namespace */
+	uint32_t pid; /* in the run's pid namespace */
 	uint32_t host_pid;
 	uint32_t ppid;
-	char *cwd;	   /* NULL: unknown */
+	char *cwd; /* NULL: unknown */
 	uint64_t cwd_ino;
 	uint32_t cwd_dev;
 	struct rec_fd *fds;
 	size_t n_fds, cap_fds;
 	bool exited;
-	bool tls_scanned;  /* its maps were searched for libssl after its last exec */
+	bool tls_scanned; /* its maps were searched for libssl after its last exec */
 };
 
 struct rec_stream {
-	uint8_t *buf;	   /* budget bytes at most */
-	uint8_t *have;	   /* bitmap: byte i received */
-	uint32_t cap;	   /* allocated bytes of buf */
+	uint8_t *buf; /* budget bytes at most */
+	uint8_t *have; /* bitmap: byte i received */
+	uint32_t cap; /* allocated bytes of buf */
 	uint32_t budget;
-	uint32_t contig;   /* bytes [0, contig) received */
-	uint32_t emitted;  /* bytes [0, emitted) written as net.data */
-	uint32_t end;	   /* highest offset received + 1 */
+	uint32_t contig; /* bytes [0, contig) received */
+	uint32_t emitted; /* bytes [0, emitted) written as net.data */
+	uint32_t end; /* highest offset received + 1 */
 	uint32_t dns_done; /* DNS over TCP: bytes of whole messages decoded */
-	uint64_t udp_off;  /* UDP: running offset of the datagrams of this direction */
-	bool decoded;	   /* the decoder gave a final answer for this direction */
+	uint64_t udp_off; /* UDP: running offset of the datagrams of this direction */
+	bool decoded; /* the decoder gave a final answer for this direction */
+	bool released; /* decoded with nothing pending: buffer freed, bytes pass through */
 };
 
 struct rec_flow {
 	uint64_t cookie;
 	uint32_t pid;
-	uint32_t proto;	   /* IPPROTO_TCP / IPPROTO_UDP, 0 unknown */
-	char addr[64];	   /* remote, text */
+	uint32_t proto; /* IPPROTO_TCP / IPPROTO_UDP, 0 unknown */
+	char addr[64]; /* remote, text */
 	uint16_t port;
 	bool have_peer;
 	bool dns;
@@ -98,8 +99,8 @@ struct rec_flow {
 /* A connect or sendmsg hook event waiting for its result (connect) or its datagram (send). */
 struct rec_held {
 	uint64_t cookie;
-	uint64_t t;	   /* trace time of the hook */
-	uint64_t mono;	   /* when it was held, for the timeout */
+	uint64_t t; /* trace time of the hook */
+	uint64_t mono; /* when it was held, for the timeout */
 	uint32_t pid;
 	uint32_t proto;
 	uint16_t port;
@@ -135,7 +136,7 @@ struct record {
 	uint64_t k_cgid, k_pidns_dev;
 	uint32_t k_level, k_pidns_ino, k_flow_bytes;
 	uint64_t loss_seen[16];
-	uint64_t user_lost;   /* records the drain could not queue (memory, batch bound) */
+	uint64_t user_lost; /* records the drain could not queue (memory, batch bound) */
 	uint64_t bad_records; /* records that failed the size/type checks or could not be decoded */
 
 	/* the batch being drained, sorted by time before processing */
@@ -145,24 +146,24 @@ struct record {
 	bool batch_full;
 
 	/* tables */
-	struct rmap procs;	/* ns pid -> rec_proc */
-	struct rmap host_pids;	/* host tgid -> rec_proc (borrowed) */
-	struct rmap inodes;	/* (dev << 40) ^ ino -> char *path: directories and files seen */
-	struct rmap written;	/* (dev << 40) ^ ino -> (void *)1: files written during the run */
+	struct rmap procs; /* ns pid -> rec_proc */
+	struct rmap host_pids; /* host tgid -> rec_proc (borrowed) */
+	struct rmap inodes; /* (dev << 40) ^ ino -> char *path: directories and files seen */
+	struct rmap written; /* (dev << 40) ^ ino -> (void *)1: files written during the run */
 	struct rmap written_paths; /* path -> (void *)1 */
-	struct rmap flows;	/* cookie -> rec_flow */
+	struct rmap flows; /* cookie -> rec_flow */
 	struct rec_held *held_connect, *held_send;
-	char **honey_paths;	/* honey files (paths inside) */
+	char **honey_paths; /* honey files (paths inside) */
 	size_t n_honey, cap_honey;
 
 	/* fanotify and the inventory (rec_fs.c) */
-	int fan_fd;		/* classic: open on honey files, modify/close_write on mounts */
-	int fan_fid_fd;		/* FID: create/delete/moved_to on the writable file systems */
-	int *fid_mount_fds;	/* one fd per marked tmpfs, for open_by_handle_at */
+	int fan_fd; /* classic: open on honey files, modify/close_write on mounts */
+	int fan_fid_fd; /* FID: create/delete/moved_to on the writable file systems */
+	int *fid_mount_fds; /* one fd per marked tmpfs, for open_by_handle_at */
 	size_t n_fid_mounts, cap_fid_mounts;
 	void *fs_priv;
 	void *tls_priv;
-	struct rmap baseline;	/* path -> struct rec_base: writable files before the run */
+	struct rmap baseline; /* path -> struct rec_base: writable files before the run */
 
 	/* stats */
 	uint64_t events;

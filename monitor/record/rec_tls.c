@@ -170,9 +170,12 @@ void rec_tls_on_exec(struct record *r, struct rec_proc *p)
 int rec_tls_init(struct record *r, struct error *err)
 {
 	static const char *const pats[] = {
-		"/usr/lib/x86_64-linux-gnu/libssl.so*", "/lib/x86_64-linux-gnu/libssl.so*",
-		"/usr/lib64/libssl.so*",		"/usr/lib/libssl.so*",
-		"/usr/local/lib/libssl.so*",		"/usr/local/lib64/libssl.so*",
+		"/usr/lib/x86_64-linux-gnu/libssl.so*",
+		"/lib/x86_64-linux-gnu/libssl.so*",
+		"/usr/lib64/libssl.so*",
+		"/usr/lib/libssl.so*",
+		"/usr/local/lib/libssl.so*",
+		"/usr/local/lib64/libssl.so*",
 	};
 	struct tls_state *t;
 	size_t i, j;
@@ -184,7 +187,8 @@ int rec_tls_init(struct record *r, struct error *err)
 	r->tls_priv = t;
 	r->tls = tls_bpf__open();
 	if (!r->tls)
-		return error_set(err, errno, 0, 0, "cannot open the TLS uprobes: %s", strerror(errno));
+		return error_set(err, errno, 0, 0, "cannot open the TLS uprobes: %s",
+				 strerror(errno));
 	r->tls->rodata->cfg_cgid = r->k_cgid;
 	r->tls->rodata->cfg_cg_level = r->k_level;
 	r->tls->rodata->cfg_pidns_dev = r->k_pidns_dev;

@@ -37,14 +37,14 @@
 #define BATCH_MAX_BYTES (256u << 20)
 
 static const struct rec_loss_names loss_names[LOSS_MAX] = {
-	[LOSS_RING_CRIT] = { "ringbuf_critical_full", true },
-	[LOSS_RING_DATA] = { "ringbuf_data_full", true },
-	[LOSS_PENDING_FULL] = { "syscall_map_full", true },
-	[LOSS_FLOW_FULL] = { "flow_map_full", true },
-	[LOSS_PATH_TRUNC] = { "path_truncated", true },
-	[LOSS_READ_FAIL] = { "user_memory_unreadable", true },
-	[LOSS_SKB_LOAD] = { "packet_bytes_unreadable", true },
-	[LOSS_ARGV_TRUNC] = { "argv_truncated", false },
+	[LOSS_RING_CRIT] = {"ringbuf_critical_full", true},
+	[LOSS_RING_DATA] = {"ringbuf_data_full", true},
+	[LOSS_PENDING_FULL] = {"syscall_map_full", true},
+	[LOSS_FLOW_FULL] = {"flow_map_full", true},
+	[LOSS_PATH_TRUNC] = {"path_truncated", true},
+	[LOSS_READ_FAIL] = {"user_memory_unreadable", true},
+	[LOSS_SKB_LOAD] = {"packet_bytes_unreadable", true},
+	[LOSS_ARGV_TRUNC] = {"argv_truncated", false},
 };
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -165,7 +165,7 @@ static int cmp_ts(const void *a, const void *b)
 
 static void emit_losses(struct record *r)
 {
-	uint64_t vals[LOSS_MAX] = { 0 };
+	uint64_t vals[LOSS_MAX] = {0};
 	uint64_t *percpu;
 	uint32_t k;
 	int c;
@@ -259,21 +259,21 @@ static uint32_t round_ring(uint32_t bytes)
 	return v;
 }
 
-#define SET_RODATA(skel, c)                                                                        \
-	do {                                                                                       \
-		(skel)->rodata->cfg_cgid = (c).cgid;                                               \
-		(skel)->rodata->cfg_cg_level = (c).level;                                          \
-		(skel)->rodata->cfg_pidns_dev = (c).ns_dev;                                        \
-		(skel)->rodata->cfg_pidns_ino = (uint32_t)(c).ns_ino;                              \
-		(skel)->rodata->cfg_flow_bytes = (c).flow_bytes;                                   \
+#define SET_RODATA(skel, c)                                           \
+	do {                                                          \
+		(skel)->rodata->cfg_cgid = (c).cgid;                  \
+		(skel)->rodata->cfg_cg_level = (c).level;             \
+		(skel)->rodata->cfg_pidns_dev = (c).ns_dev;           \
+		(skel)->rodata->cfg_pidns_ino = (uint32_t)(c).ns_ino; \
+		(skel)->rodata->cfg_flow_bytes = (c).flow_bytes;      \
 	} while (0)
 
-#define SHARE_MAPS(skel, r)                                                                        \
-	(bpf_map__reuse_fd((skel)->maps.ring_crit, bpf_map__fd((r)->proc->maps.ring_crit)) ||      \
-	 bpf_map__reuse_fd((skel)->maps.ring_data, bpf_map__fd((r)->proc->maps.ring_data)) ||      \
-	 bpf_map__reuse_fd((skel)->maps.losses, bpf_map__fd((r)->proc->maps.losses)) ||            \
-	 bpf_map__reuse_fd((skel)->maps.pending, bpf_map__fd((r)->proc->maps.pending)) ||          \
-	 bpf_map__reuse_fd((skel)->maps.tls_cur, bpf_map__fd((r)->proc->maps.tls_cur)) ||          \
+#define SHARE_MAPS(skel, r)                                                                   \
+	(bpf_map__reuse_fd((skel)->maps.ring_crit, bpf_map__fd((r)->proc->maps.ring_crit)) || \
+	 bpf_map__reuse_fd((skel)->maps.ring_data, bpf_map__fd((r)->proc->maps.ring_data)) || \
+	 bpf_map__reuse_fd((skel)->maps.losses, bpf_map__fd((r)->proc->maps.losses)) ||       \
+	 bpf_map__reuse_fd((skel)->maps.pending, bpf_map__fd((r)->proc->maps.pending)) ||     \
+	 bpf_map__reuse_fd((skel)->maps.tls_cur, bpf_map__fd((r)->proc->maps.tls_cur)) ||     \
 	 bpf_map__reuse_fd((skel)->maps.ssl_cookie, bpf_map__fd((r)->proc->maps.ssl_cookie)))
 
 struct knobs {
@@ -299,10 +299,9 @@ static int fill_honey(struct record *r)
 
 	if (!canaries)
 		return 0;
-	json_array_foreach(canaries, i, c)
-	{
+	json_array_foreach (canaries, i, c) {
 		const char *where = json_string_value(json_object_get(c, "where"));
-		struct honey_key k = { 0 };
+		struct honey_key k = {0};
 		struct stat st;
 		uint8_t one = 1;
 		size_t j;
@@ -328,8 +327,8 @@ static int fill_honey(struct record *r)
 		}
 		k.ino = st.st_ino;
 		k.dev = kdev(st.st_dev);
-		if (bpf_map__update_elem(r->file->maps.honey, &k, sizeof(k), &one, sizeof(one), 0) ==
-		    0)
+		if (bpf_map__update_elem(r->file->maps.honey, &k, sizeof(k), &one, sizeof(one),
+					 0) == 0)
 			n++;
 	}
 	json_decref(canaries);
@@ -340,7 +339,7 @@ int record_new(const struct record_config *cfg, struct sandbox *sb, struct loop 
 	       struct trace_writer *w, struct record **ret, struct error *err)
 {
 	struct record *r;
-	struct knobs k = { 0 };
+	struct knobs k = {0};
 	int cgfd, e;
 	uint32_t ring;
 
@@ -471,13 +470,15 @@ int record_new(const struct record_config *cfg, struct sandbox *sb, struct loop 
 	    (e = add_link(r, bpf_program__attach_cgroup(r->net->progs.handle_connect6, cgfd))) ||
 	    (e = add_link(r, bpf_program__attach_cgroup(r->net->progs.handle_sendmsg4, cgfd))) ||
 	    (e = add_link(r, bpf_program__attach_cgroup(r->net->progs.handle_sendmsg6, cgfd)))) {
-		e = error_set(err, -e, 0, 0,
-			      "cannot attach cgroup/connect and cgroup/sendmsg to the run's cgroup: %s",
-			      strerror(-e));
+		e = error_set(
+			err, -e, 0, 0,
+			"cannot attach cgroup/connect and cgroup/sendmsg to the run's cgroup: %s",
+			strerror(-e));
 		goto fail;
 	}
 	if ((e = add_link(r, bpf_program__attach_cgroup(r->wire->progs.handle_skb_egress, cgfd))) ||
-	    (e = add_link(r, bpf_program__attach_cgroup(r->wire->progs.handle_skb_ingress, cgfd)))) {
+	    (e = add_link(r,
+			  bpf_program__attach_cgroup(r->wire->progs.handle_skb_ingress, cgfd)))) {
 		e = error_set(err, -e, 0, 0, "cannot attach cgroup_skb to the run's cgroup: %s",
 			      strerror(-e));
 		goto fail;

@@ -650,46 +650,53 @@ static int compare(const struct side *o, const struct fact *a, const struct side
 	return 0;
 }
 
+/* An entry with its sort keys looked up once. */
+struct sortable {
+	json_t *e;
+	int what, sev;
+	const char *key;
+};
+
 static int entry_order(const void *a, const void *b)
 {
-	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int wx = 0, wy = 0, sx, sy;
-	size_t i;
+	const struct sortable *x = a, *y = b;
 
-	for (i = 0; i < W_N; i++) {
-		if (!strcmp(report_str(x, "what"), what_names[i]) && !wx)
-			wx = (int)i + 1;
-		if (!strcmp(report_str(y, "what"), what_names[i]) && !wy)
-			wy = (int)i + 1;
-	}
-	if (wx != wy)
-		return wx < wy ? -1 : 1;
-	sx = report_sev_rank(report_str(x, "severity"));
-	sy = report_sev_rank(report_str(y, "severity"));
-	if (sx != sy)
-		return sx > sy ? -1 : 1;
-	return strcmp(report_str(x, "key"), report_str(y, "key"));
+	if (x->what != y->what)
+		return x->what < y->what ? -1 : 1;
+	if (x->sev != y->sev)
+		return x->sev > y->sev ? -1 : 1;
+	return strcmp(x->key, y->key);
 }
 
 /* Orders an array of entries: by kind, most severe first, then key. */
 static int sort_entries(json_t *arr)
 {
-	size_t n = json_array_size(arr), i;
-	_cleanup_free_ json_t **v = NULL;
+	size_t n = json_array_size(arr), i, k;
+	_cleanup_free_ struct sortable *v = NULL;
 
 	if (n < 2)
 		return 0;
 	v = calloc(n, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(arr, i));
+	for (i = 0; i < n; i++) {
+		json_t *e = json_array_get(arr, i);
+		const char *what = report_str(e, "what");
+
+		v[i] = (struct sortable){ .e = json_incref(e),
+					  .sev = report_sev_rank(report_str(e, "severity")),
+					  .key = report_str(e, "key") };
+		for (k = 0; k < W_N; k++)
+			if (!strcmp(what, what_names[k]))
+				break;
+		v[i].what = (int)k;
+	}
 	qsort(v, n, sizeof(*v), entry_order);
 	json_array_clear(arr);
 	for (i = 0; i < n; i++)
-		if (json_array_append_new(arr, v[i]) < 0) {
+		if (json_array_append_new(arr, v[i].e) < 0) {
 			for (i++; i < n; i++)
-				json_decref(v[i]);
+				json_decref(v[i].e);
 			return -ENOMEM;
 		}
 	return 0;

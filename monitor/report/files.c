@@ -84,6 +84,7 @@ int report_write_all(const char *outdir, const json_t *report, const json_t *rul
 	} files[] = { { "report.sarif", K_SARIF },
 		      { "report.html", K_HTML },
 		      { "report.json", K_JSON } };
+	_cleanup_close_ int dfd = -1;
 	size_t i;
 	int r;
 
@@ -94,5 +95,9 @@ int report_write_all(const char *outdir, const json_t *report, const json_t *rul
 		if (r < 0)
 			return r;
 	}
+	/* The renames themselves survive a crash once the directory is synced. */
+	dfd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0)
+		fsync(dfd);
 	return 0;
 }

@@ -51,6 +51,17 @@ done
 grep -q '"proc.exec"' "$T/idle/trace.jsonl" 2>/dev/null || { echo "bench_record: the idle run did not start"; exit 1; }
 a_getpid=$(best getpid "$N_SYS")
 a_openro=$(best openro "$N_OPEN")
+# the programs' own run time per invocation (kernel.bpf_stats_enabled, restored after)
+stats_old=$(cat /proc/sys/kernel/bpf_stats_enabled)
+echo 1 >/proc/sys/kernel/bpf_stats_enabled
+"$B" getpid "$N_SYS" >/dev/null
+prog_ns() {
+	bpftool -j prog show 2>/dev/null | jq -r --arg n "$1" \
+		'[.[] | select(.name == $n and .run_cnt > 0)] | max_by(.run_cnt) // empty | "\(.run_time_ns / .run_cnt | . * 10 | floor / 10) \(.run_cnt)"'
+}
+s_enter=$(prog_ns handle_sys_enter)
+s_exit=$(prog_ns handle_sys_exit)
+echo "$stats_old" >/proc/sys/kernel/bpf_stats_enabled
 kill -INT "$BG"
 wait "$BG" 2>/dev/null
 BG=
@@ -75,3 +86,4 @@ row "host getpid(), recorder attached elsewhere" "$h_getpid" "$a_getpid"
 row "host open(O_RDONLY)+close, recorder attached elsewhere" "$h_openro" "$a_openro"
 row "open(O_CREAT)+close recorded in the sandbox" "$h_creat" "${c_creat:-?}"
 echo "captured: ${c_ev:-?} file.open events of $N_CAP, lost ${c_lost:-?} (default 8 MiB data ring)"
+echo "program run time for a host syscall (bpf_stats, ns per run, runs): sys_enter ${s_enter:-?}, sys_exit ${s_exit:-?}"

@@ -17,7 +17,7 @@
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(9) };
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(9)};
 	char path[4096];
 	int i, n, fd, st;
 	pid_t pid;
@@ -36,7 +36,8 @@ int main(int argc, char **argv)
 	}
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno != ECONNREFUSED) {
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ||
+	    errno != ECONNREFUSED) {
 		fprintf(stderr, "rec_flood: connect to port 9 should be refused\n");
 		return 1;
 	}

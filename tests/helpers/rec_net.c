@@ -32,7 +32,7 @@ static void die(const char *what)
 
 static int listener(const char *addr, int port, int type)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	int one = 1, fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
@@ -56,9 +56,10 @@ static void *flipper(void *arg)
 	(void)arg;
 	inet_pton(AF_INET, "127.0.0.1", &a);
 	inet_pton(AF_INET, "127.0.0.2", &b);
+	/* volatile stores: the compiler must not merge them or sink them out of the loop */
 	while (!atomic_load(&race_stop)) {
-		race_buf.sin_addr = a;
-		race_buf.sin_addr = b;
+		((volatile struct sockaddr_in *)&race_buf)->sin_addr.s_addr = a.s_addr;
+		((volatile struct sockaddr_in *)&race_buf)->sin_addr.s_addr = b.s_addr;
 	}
 	return NULL;
 }
@@ -66,7 +67,6 @@ static void *flipper(void *arg)
 static void *acceptor(void *arg)
 {
 	int lfd = *(int *)arg;
-
 
 	for (;;) {
 		int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -111,17 +111,19 @@ static int race(void)
 
 static int udp(void)
 {
-	struct sockaddr_in d[2] = { { .sin_family = AF_INET, .sin_port = htons(5301) },
-				    { .sin_family = AF_INET, .sin_port = htons(5302) } };
+	struct sockaddr_in d[2] = {{.sin_family = AF_INET, .sin_port = htons(5301)},
+				   {.sin_family = AF_INET, .sin_port = htons(5302)}};
 	static const unsigned char dnsq[] = {
-		0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 4, 'l', 'a',
-		'b', '1', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0x00, 0x01, 0x00, 0x01,
+		0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 4,	  'l',	'a',  'b',  '1',  7,	'e',  'x',
+		'a',  'm',  'p',  'l',	'e',  0,    0x00, 0x01, 0x00, 0x01,
 	};
 	char b1[11], b2[22];
-	struct iovec iov[2] = { { b1, sizeof(b1) }, { b2, sizeof(b2) } };
+	struct iovec iov[2] = {{b1, sizeof(b1)}, {b2, sizeof(b2)}};
 	struct mmsghdr m[2];
-	struct sockaddr_in dns = { .sin_family = AF_INET, .sin_port = htons(53) };
-	int r1 = listener("127.0.0.1", 5301, SOCK_DGRAM), r2 = listener("127.0.0.2", 5302, SOCK_DGRAM);
+	struct sockaddr_in dns = {.sin_family = AF_INET, .sin_port = htons(53)};
+	int r1 = listener("127.0.0.1", 5301, SOCK_DGRAM),
+	    r2 = listener("127.0.0.2", 5302, SOCK_DGRAM);
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
@@ -131,10 +133,14 @@ static int udp(void)
 	inet_pton(AF_INET, "127.0.0.1", &d[0].sin_addr);
 	inet_pton(AF_INET, "127.0.0.2", &d[1].sin_addr);
 	memset(m, 0, sizeof(m));
-	m[0].msg_hdr = (struct msghdr){ .msg_name = &d[0], .msg_namelen = sizeof(d[0]),
-					.msg_iov = &iov[0], .msg_iovlen = 1 };
-	m[1].msg_hdr = (struct msghdr){ .msg_name = &d[1], .msg_namelen = sizeof(d[1]),
-					.msg_iov = &iov[1], .msg_iovlen = 1 };
+	m[0].msg_hdr = (struct msghdr){.msg_name = &d[0],
+				       .msg_namelen = sizeof(d[0]),
+				       .msg_iov = &iov[0],
+				       .msg_iovlen = 1};
+	m[1].msg_hdr = (struct msghdr){.msg_name = &d[1],
+				       .msg_namelen = sizeof(d[1]),
+				       .msg_iov = &iov[1],
+				       .msg_iovlen = 1};
 	if (sendmmsg(fd, m, 2, 0) != 2)
 		die("sendmmsg");
 	inet_pton(AF_INET, "127.0.0.1", &dns.sin_addr);
@@ -172,7 +178,7 @@ static void *tcp_server(void *arg)
 static int tcp(void)
 {
 	static unsigned char out[TCP_BYTES], in[TCP_BYTES];
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(4200) };
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(4200)};
 	int lfd = listener("127.0.0.1", 4200, SOCK_STREAM), fd, i;
 	size_t got = 0, put = 0;
 	pthread_t t;

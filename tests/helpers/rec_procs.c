@@ -52,7 +52,7 @@ static int run_wait(pid_t pid)
 int main(int argc, char **argv)
 {
 	char path[4096];
-	char *targv[] = { "true", "from-helper", NULL };
+	char *targv[] = {"true", "from-helper", NULL};
 	pid_t pid;
 	int fd;
 

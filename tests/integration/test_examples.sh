@@ -17,7 +17,7 @@ failures=()
 examples/build.sh >"$SCRATCH/build.log" 2>&1 || { cat "$SCRATCH/build.log"; fail "examples/build.sh"; }
 
 tests/lab/lab.sh up "$LAB" >"$SCRATCH/lab.env" || fail "lab did not come up"
-on_exit "tests/lab/lab.sh down $LAB >/dev/null 2>&1"
+on_exit "LAB_KEEP_LOGS=0 tests/lab/lab.sh down $LAB >/dev/null 2>&1"
 eval "$(cat "$SCRATCH/lab.env")"
 lab_pids_before=$(ip netns pids "$LAB" | sort | tr '\n' ' ')
 
@@ -25,6 +25,13 @@ lab_pids_before=$(ip netns pids "$LAB" | sort | tr '\n' ' ')
 bad() {
 	failures+=("$1: $2")
 	echo "FAIL $1: $2" >&2
+}
+
+# collected PROTO PORT: what the lab's collector kept from connections/datagrams of PROTO
+# (tcp, tls, udp) to PORT, decoded; for the examples' proof() functions.
+collected() {
+	jq -r --arg p "$1" --argjson port "$2" \
+		'select(.proto == $p and .port == $port) | .b64 | @base64d' "$LOGS/collector.jsonl"
 }
 
 # run_leftovers NAME TRACE: this run's cgroups, init process, veth and nft table (named in
@@ -51,18 +58,20 @@ run_leftovers() {
 }
 
 run_example() {
-	local name=$1 dir="$REPO/examples/$1" out="$SCRATCH/$1" rc verdict rules want_v want_r
+	local name=$1 dir="$REPO/examples/$1" out="$SCRATCH/$1" rc verdict rules want_v want_r start
 	local EXAMPLE BIN COMMAND FLAGS
 	EXAMPLE=$dir
 	BIN="$ROOT_BUILD/examples/$name"
 	COMMAND=()
 	FLAGS=()
+	unset -f proof
 	# shellcheck source=/dev/null
 	source "$dir/example.conf"
 	[ ${#COMMAND[@]} -gt 0 ] || { bad "$name" "example.conf sets no COMMAND"; return; }
 	want_v=$(jqf "$dir/expected.json" .verdict)
 	want_r=$(jq -c '.rules | sort' "$dir/expected.json")
 
+	start=$(date +%s%N)
 	rc=0
 	tests/lab/lab.sh exec "$LAB" "$CONDUCT" run --net nat --dns "$LAB_DNS" -q \
 		-m "$dir/manifest.json" -o "$out" --timeout 20 --linger 1 "${FLAGS[@]}" \
@@ -72,6 +81,15 @@ run_example() {
 		return
 	fi
 	run_leftovers "$name" "$out/trace.jsonl"
+	# Ground truth, independent of conduct: the lab's servers saw the connector do it.
+	if declare -F proof >/dev/null; then
+		SECRET=$(head -n 1 "$out/trace.jsonl" |
+			jq -r '[.canaries[] | select(.where == "env")][0].value // empty')
+		HONEY_AWS=$(head -n 1 "$out/trace.jsonl" |
+			jq -r '[.canaries[] | select(.name == "honey:aws")][0].value // empty')
+		LOGS=$LAB_LOGS SECRET=$SECRET HONEY_AWS=$HONEY_AWS proof >"$out.proof" 2>&1 ||
+			bad "$name" "the lab did not see the connector's behavior (proof failed)"
+	fi
 	verdict=$(jqf "$out/report.json" .verdict)
 	rules=$(jq -c '[.findings[].rule] | unique' "$out/report.json")
 	[ "$verdict" == "$want_v" ] || bad "$name" "verdict '$verdict', expected '$want_v'"
@@ -90,7 +108,8 @@ run_example() {
 	elif ! cmp -s "$out/report.json" "$out.check/report.json"; then
 		bad "$name" "conduct check's report.json differs from the run's"
 	fi
-	printf '%-20s %-10s %s\n' "$name" "$verdict" "$rules"
+	printf '%-20s %5.1fs  %-10s %s\n' "$name" "$((($(date +%s%N) - start) / 1000000))e-3" \
+		"$verdict" "$rules"
 }
 
 if [ -n "${EXAMPLES:-}" ]; then

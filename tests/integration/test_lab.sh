@@ -8,7 +8,7 @@ source tests/integration/lib.sh
 
 LAB="cdl$$"
 tests/lab/lab.sh up "$LAB" >"$SCRATCH/env" || fail "lab did not come up"
-on_exit "tests/lab/lab.sh down $LAB >/dev/null 2>&1"
+on_exit "LAB_KEEP_LOGS=0 tests/lab/lab.sh down $LAB >/dev/null 2>&1"
 eval "$(cat "$SCRATCH/env")"
 L() { tests/lab/lab.sh exec "$LAB" "$@"; }
 PY=/usr/bin/python3

@@ -8,7 +8,7 @@ source tests/integration/lib.sh
 source tests/integration/test_record.inc
 
 rrun files -- "$HELPERS/rec_files" "$SCRATCH/files/work"
-assert_eq "$RC" 0 "conduct status (rec_files must succeed: $(cat "$SCRATCH/files.err"))"
+assert_eq "$(run_end_field exit_code)" 0 "rec_files must succeed ($(cat "$SCRATCH/files.err"))"
 assert_no_loss
 B="$W"
 P=$(ev '.kind == "proc.exec" and (.path | endswith("/rec_files"))' | jq -r .pid)

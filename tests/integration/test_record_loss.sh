@@ -7,7 +7,7 @@ source tests/integration/test_record.inc
 
 N=20000
 rrun flood --ringbuf 4K -- "$HELPERS/rec_flood" /tmp "$N"
-assert_eq "$RC" 0 "conduct status ($(cat "$SCRATCH/flood.err"))"
+assert_eq "$(run_end_field exit_code)" 0 "the connector exit status ($(cat "$SCRATCH/flood.err"))"
 SEEN=$(evn '.kind == "file.open" and (.path | test("^/tmp/f[0-9]+$"))')
 LOST=$(jq -s '[.[] | select(.kind == "monitor.loss" and .where == "ringbuf_data_full") | .lost] | add // 0' "$T")
 [ "$LOST" -gt 0 ] || fail "no ringbuf_data_full loss reported with a 4K ring and $N events"

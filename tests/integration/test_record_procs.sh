@@ -7,7 +7,7 @@ source tests/integration/lib.sh
 source tests/integration/test_record.inc
 
 rrun gc -- "$HELPERS/rec_procs" grandchild "$SCRATCH/gc/work"
-assert_eq "$RC" 0 "conduct status ($(cat "$SCRATCH/gc.err"))"
+assert_eq "$(run_end_field exit_code)" 0 "the connector exit status ($(cat "$SCRATCH/gc.err"))"
 assert_no_loss
 L=$(out_lines | grep '^child ')
 [ -n "$L" ] || fail "rec_procs printed nothing: $(cat "$SCRATCH/gc.err")"
@@ -24,7 +24,7 @@ assert_eq "$(jq -s "[.[] | select(.kind == \"proc.exit\" and .pid == 2)][0].t < 
 assert_eq "$(ev '.kind == "file.inventory"' | jq -r .path)" "$W/grandchild.txt" "inventory"
 
 rrun memfd -- "$HELPERS/rec_procs" memfd "$SCRATCH/memfd/work"
-assert_eq "$RC" 0 "conduct status ($(cat "$SCRATCH/memfd.err"))"
+assert_eq "$(run_end_field exit_code)" 0 "the connector exit status ($(cat "$SCRATCH/memfd.err"))"
 assert_eq "$(evn '.kind == "file.memfd" and .path == "memfd:payload" and .ret >= 0')" 1 "memfd_create"
 E=$(ev '.kind == "proc.exec" and .pid == 2 and .ret == 0 and .memfd == true')
 assert_eq "$(jq -r .fd_exec <<<"$E")" true "memfd exec by fd"
@@ -33,7 +33,7 @@ assert_eq "$(jq -r .written_during_run <<<"$E")" true "memfd written during the 
 assert_eq "$(jq -c .argv <<<"$E")" '["true","from-helper"]' "memfd exec argv"
 
 rrun dropped -- "$HELPERS/rec_procs" dropped "$SCRATCH/dropped/work"
-assert_eq "$RC" 0 "conduct status ($(cat "$SCRATCH/dropped.err"))"
+assert_eq "$(run_end_field exit_code)" 0 "the connector exit status ($(cat "$SCRATCH/dropped.err"))"
 E=$(ev ".kind == \"proc.exec\" and .path == \"$W/dropped\" and .fd_exec == false")
 assert_eq "$(jq -r .written_during_run <<<"$E")" true "dropped file executed"
 assert_eq "$(jq -r .deleted <<<"$E")" false "not yet deleted"

@@ -110,8 +110,8 @@ cmd_up() {
 	mkdir -p "$DIR/logs" "$DIR/www"
 	: >"$DIR/pids"
 	ip netns add "$NAME"
-	# From here on a failure must undo what was made.
-	trap 'cmd_down >/dev/null 2>&1 || true' ERR
+	# From here on a failure (set -e, die) must undo what was made.
+	trap 'cmd_down >/dev/null 2>&1 || true' EXIT
 	ip -n "$NAME" link set lo up
 	for a in $ADDRS; do
 		ip -n "$NAME" addr add "$a/32" dev lo
@@ -156,7 +156,7 @@ cmd_up() {
 		203.0.113.40:443 203.0.113.20:443 203.0.113.50:443 203.0.113.66:80 203.0.113.66:4444 \
 		203.0.113.66:443 169.254.169.254:80 198.51.100.30:26500
 	wait_listening u 198.51.100.53:53 203.0.113.66:8125 203.0.113.66:9999
-	trap - ERR
+	trap - EXIT
 	cmd_env
 }
 

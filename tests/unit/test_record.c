@@ -89,7 +89,7 @@ static size_t file_ev(uint8_t *buf, uint32_t op, int dfd, const char *p1, const 
 TEST(rejects_malformed_records)
 {
 	struct record *r = rec_new();
-	uint8_t buf[256] = { 0 };
+	uint8_t buf[256] = {0};
 	struct ev_hdr *h = (void *)buf;
 
 	ASSERT_EQ(rec_handle(r, buf, 8), -EINVAL); /* shorter than a header */

@@ -230,8 +230,9 @@ TEST(fixtures_match_expect_and_split)
 			n_client++;
 		}
 	}
-	/* rfc8448 + openssl 1.3/1.2/1.0/1.0-refused/hrr + curl + python + jdk17 + openssl 3.5 PQ */
-	ASSERT_EQ(n_client, 10);
+	/* rfc8448 + openssl 1.3/1.2/1.0/1.0-refused/hrr + curl + python + jdk17 (+ SSLv2Hello)
+	 * + openssl 3.5 PQ */
+	ASSERT_EQ(n_client, 11);
 	ASSERT_EQ(n_server, 10);
 cleanup:
 	if (d)
@@ -402,6 +403,19 @@ TEST(sslv2_compatible_hello)
 	ASSERT_EQ(ch.consumed, sizeof(v2));
 	for (k = 0; k < sizeof(v2); k++)
 		ASSERT_EQ(parse_copy(false, v2, k, &ch), WIRE_NEED_MORE);
+	/* the real one: JDK 17 with SSLv2Hello enabled */
+	{
+		_cleanup_free_ uint8_t *j = NULL;
+		size_t jl;
+
+		j = load(FIXDIR "jdk17_sslv2hello.client.bin", &jl);
+		ASSERT_TRUE(j != NULL);
+		ASSERT_EQ(wire_tls_client_hello(j, jl, &ch), WIRE_OK);
+		ASSERT_TRUE(ch.is_sslv2_compat);
+		ASSERT_FALSE(ch.is_ssl2);
+		ASSERT_EQ(ch.max_version, WIRE_TLS_10);
+		ASSERT_EQ(wire_sniff(j, jl, false, 443), WIRE_PROTO_TLS);
+	}
 cleanup:
 	return;
 }
