@@ -35,7 +35,6 @@ static const char usage_run[] =
 	"      --flow-bytes SIZE   bytes captured per flow and direction (default 16K)\n"
 	"      --ringbuf SIZE      data ring buffer size (default 8M)\n"
 	"      --tls-plaintext     also record OpenSSL plaintext (uprobes on libssl)\n"
-	"      --enforce           refuse undeclared connections instead of only recording them\n"
 	"      --fail-on SEVERITY  exit 1 at or above: low|medium|high|critical (default medium)\n"
 	"  -q, --quiet             do not pass the connector's output through\n"
 	"  -v, --verbose           more diagnostics (repeatable)\n";
@@ -152,7 +151,6 @@ enum {
 	OPT_FLOW_BYTES,
 	OPT_RINGBUF,
 	OPT_TLS_PLAINTEXT,
-	OPT_ENFORCE,
 	OPT_FAIL_ON,
 	OPT_HELP,
 };
@@ -175,7 +173,6 @@ static const struct option long_options[] = {
 	{ "flow-bytes", required_argument, NULL, OPT_FLOW_BYTES },
 	{ "ringbuf", required_argument, NULL, OPT_RINGBUF },
 	{ "tls-plaintext", no_argument, NULL, OPT_TLS_PLAINTEXT },
-	{ "enforce", no_argument, NULL, OPT_ENFORCE },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
@@ -293,9 +290,6 @@ static int parse_option(struct cli *c, int opt, const char *arg, struct error *e
 		return 0;
 	case OPT_TLS_PLAINTEXT:
 		c->tls_plaintext = true;
-		return 0;
-	case OPT_ENFORCE:
-		c->enforce = true;
 		return 0;
 	case OPT_FAIL_ON:
 		if (strcmp(arg, "low") && strcmp(arg, "medium") && strcmp(arg, "high") &&

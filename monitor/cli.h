@@ -43,7 +43,6 @@ struct cli {
 	uint64_t log_limit;
 	uint32_t flow_bytes;
 	uint32_t ringbuf_bytes;
-	bool enforce;
 	bool tls_plaintext;
 	char **argv;		/* COMMAND [ARG...] (run), NULL-terminated, points into argv */
 	/* check / diff / explain */

@@ -603,7 +603,7 @@ static void check_bpf(struct doctor *d)
 			"flow bytes (TLS, DNS, HTTP) are not recorded");
 	check_attach(d, "bpf cgroup/connect4", BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
 			BPF_CGROUP_INET4_CONNECT, 1,
-			"connections are not recorded and --enforce cannot deny them");
+			"connections are not recorded");
 	check_attach(d, "bpf cgroup/sendmsg4", BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
 			BPF_CGROUP_UDP4_SENDMSG, 1, "UDP destinations (DNS) are not recorded");
 	check_attach(d, "bpf cgroup/connect6", BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
