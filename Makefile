@@ -51,6 +51,9 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 DEPS_OK   := $(BUILD)/.deps-ok
 
+# Keep the BPF objects and skeletons: they are chained intermediates make would delete.
+.SECONDARY:
+
 .PHONY: all deps test unit fuzz-replay integration demo bench fuzz install clean format
 all: $(BUILD)/conduct $(HELPER_BINS)
 

@@ -41,15 +41,16 @@ summary=()
 for name in "${names[@]}"; do
 	dir="$REPO/examples/$name"
 	[ -f "$dir/example.conf" ] || { echo "demo: no example '$name'" >&2; exit 2; }
-	EXAMPLE=$dir
-	BIN="$BUILD/examples/$name"
+	# shellcheck disable=SC2034 # used by example.conf
+	EXAMPLE=$dir BIN="$BUILD/examples/$name"
 	COMMAND=()
 	FLAGS=()
 	# shellcheck source=/dev/null
 	source "$dir/example.conf"
 	echo
 	bold "== $name: $(cat "$dir/README")"
-	echo "   conduct run --net nat -m examples/$name/manifest.json ${FLAGS[*]} -- ${COMMAND[*]//$REPO\//}"
+	echo "   conduct run --net nat -m examples/$name/manifest.json${FLAGS[*]:+ ${FLAGS[*]}} --" \
+		"${COMMAND[*]//$REPO\//}"
 	rm -rf "${OUT:?}/$name"
 	rc=0
 	BUILD=$BUILD tests/lab/lab.sh exec "$LAB" "$CONDUCT" run --net nat --dns "$LAB_DNS" -q \

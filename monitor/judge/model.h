@@ -107,6 +107,7 @@ struct open_ev {
 	long line;
 	char kind[16]; /* "file.open", "file.rename", ... */
 	char *path2;
+	bool honey; /* the recorder says the file is a honey file */
 };
 
 struct inv_ev {

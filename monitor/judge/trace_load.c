@@ -608,6 +608,7 @@ static int ev_file(struct lctx *c, const json_t *ev, const char *kind, int pid)
 	const char *path = NULL, *path2 = NULL, *intent = NULL;
 	int64_t ret = 0;
 	struct open_ev *o;
+	bool honey = false;
 	int r;
 
 	if ((r = fstr(c, ev, "path", true, &path)) < 0 || (r = fstr(c, ev, "path2", false, &path2)) < 0 ||
@@ -618,7 +619,9 @@ static int ev_file(struct lctx *c, const json_t *ev, const char *kind, int pid)
 			return r;
 		if (strcmp(intent, "read") && strcmp(intent, "write") && strcmp(intent, "create"))
 			return lerr(c, "/intent", "file.open: \"intent\" is read, write or create");
-		if (!strcmp(intent, "read") && !interesting_read(m, c->p, path))
+		if ((r = fbool(c, ev, "honey", &honey)) < 0)
+			return r;
+		if (!strcmp(intent, "read") && !honey && !interesting_read(m, c->p, path))
 			return 0;
 	}
 	if (m->n_op >= 4000000)
@@ -635,6 +638,7 @@ static int ev_file(struct lctx *c, const json_t *ev, const char *kind, int pid)
 	o->ret = ret;
 	o->pid = pid;
 	o->line = c->line;
+	o->honey = honey;
 	return 0;
 }
 

@@ -60,8 +60,8 @@ run_leftovers() {
 run_example() {
 	local name=$1 dir="$REPO/examples/$1" out="$SCRATCH/$1" rc verdict rules want_v want_r start
 	local EXAMPLE BIN COMMAND FLAGS
-	EXAMPLE=$dir
-	BIN="$ROOT_BUILD/examples/$name"
+	# shellcheck disable=SC2034 # used by example.conf
+	EXAMPLE=$dir BIN="$ROOT_BUILD/examples/$name"
 	COMMAND=()
 	FLAGS=()
 	unset -f proof
@@ -113,7 +113,7 @@ run_example() {
 }
 
 if [ -n "${EXAMPLES:-}" ]; then
-	names=($EXAMPLES)
+	read -ra names <<<"$EXAMPLES"
 else
 	names=()
 	for d in examples/*/expected.json; do

@@ -64,7 +64,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -su
 chmod 0755 "$SCRATCH/tls" "$K"
 chmod 0644 "$K/key.pem"
 rrun tls --tls-plaintext -- /bin/sh -c "openssl s_server -quiet -naccept 1 -accept 127.0.0.1:4433 -cert $K/cert.pem -key $K/key.pem >/dev/null 2>&1 &
-	for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.2; echo hello | openssl s_client -quiet -tls1_3 -servername lab.example -connect 127.0.0.1:4433 >/dev/null 2>&1 && break; done; wait"
+	for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.2; (echo hello; sleep 1) | openssl s_client -quiet -tls1_3 -servername lab.example -connect 127.0.0.1:4433 >/dev/null 2>&1 && break; done; wait"
 assert_no_loss
 C=$(ev '.kind == "net.connect" and .port == 4433 and .ret == 0' | jq -r .flow | tail -n 1)
 [ -n "$C" ] || fail "no successful connect to the TLS server: $(cat "$SCRATCH/tls.err")"

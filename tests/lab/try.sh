@@ -10,8 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 eval "$(tests/lab/lab.sh env "$1")"
-EXAMPLE=$PWD/examples/$2
-BIN=$PWD/$BUILD/examples/$2
+# shellcheck disable=SC2034 # used by example.conf
+EXAMPLE=$PWD/examples/$2 BIN=$PWD/$BUILD/examples/$2
 [ -f "$EXAMPLE/example.conf" ] || { echo "no example '$2'" >&2; exit 2; }
 # shellcheck source=/dev/null
 source "$EXAMPLE/example.conf"
@@ -25,6 +25,7 @@ printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\ntry\n-----END OPENSSH PRIVATE KE
 echo "nameserver $LAB_DNS" >"$home/resolv.conf"
 export HOME="$home" ACME_API_TOKEN=${ACME_API_TOKEN:-try-token-0123456789abcdef} \
 	ACME_API_KEY=${ACME_API_KEY:-try-key-0123456789abcdef}
+# shellcheck disable=SC2016 # expanded by the inner shell
 timeout 30 nsenter --net="$LAB_NETNS" -- unshare -m --propagation private -- \
 	/bin/sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$home/resolv.conf" \
 	"${COMMAND[@]}"

@@ -71,9 +71,10 @@ static const struct {
 	{ "timeout.jsonl", "incomplete: MON-1.incomplete@3" },
 	{ "download.jsonl",
 	  "fail: DP-2.plaintext@4,5 CC-5.undeclared-egress@4,5 CC-1.undeclared-code@5,6" },
-	/* a long secret wrapped by base64(1) over lines 3-9 (its searched tail: 4-9); the honey
-	 * credential sharing its first 300 characters is not reported */
-	{ "log_wrapped.jsonl", "fail: DP-1.secret-exposure@4,5,6,7,8,9" },
+	/* a long secret wrapped by base64(1) over lines 3-9: its distinctive part (the bytes no
+	 * other canary shares, 256-350) is on lines 7-9, the first such 64-byte window on 7-8; the
+	 * honey credential sharing its first 318 characters is not reported */
+	{ "log_wrapped.jsonl", "fail: DP-1.secret-exposure@7,8" },
 };
 
 TEST(catalog)
