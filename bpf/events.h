@@ -17,7 +17,7 @@
 #endif
 
 /* Bumped on any change of a struct below; the programs' rodata carries it, checked at load. */
-#define EV_ABI_VERSION 3u
+#define EV_ABI_VERSION 4u
 
 /* Record types (hdr.type). */
 #define EV_PROC_FORK 1u
@@ -29,7 +29,8 @@
 #define EV_NET_RESULT 7u /* sys_exit of connect(2): the result, joined by cookie */
 #define EV_NET_DATA 8u /* cgroup_skb: payload bytes of one packet, one direction */
 #define EV_TLS_DATA 9u /* uprobe SSL_write / uretprobe SSL_read: plaintext */
-#define EV_TYPE_MAX 9u
+#define EV_NET_ACCEPT 10u /* accept/accept4 returned a connected socket */
+#define EV_TYPE_MAX 10u
 
 /* Where an event could be dropped: index of the per-CPU loss counters (map "losses"). */
 #define LOSS_RING_CRIT 0u /* critical ring full */
@@ -169,8 +170,8 @@ struct ev_net {
 	__u32 family; /* AF_INET / AF_INET6 */
 	__u32 proto; /* IPPROTO_TCP / IPPROTO_UDP / 0 */
 	__u32 type; /* SOCK_STREAM / SOCK_DGRAM */
-	__u16 port; /* host order */
-	__u16 pad0;
+	__u16 port; /* host order: the peer's */
+	__u16 lport; /* EV_NET_ACCEPT: the local port (0 otherwise) */
 };
 _Static_assert(sizeof(struct ev_net) == 72, "ev_net");
 

@@ -31,6 +31,8 @@
 #define NR_recvmsg 47
 #define NR_open 2
 #define NR_connect 42
+#define NR_accept 43
+#define NR_accept4 288
 #define NR_execve 59
 #define NR_truncate 76
 #define NR_ftruncate 77
@@ -121,6 +123,8 @@ static __always_inline bool interesting(long id)
 	case NR_execve:
 	case NR_execveat:
 	case NR_connect:
+	case NR_accept:
+	case NR_accept4:
 		return true;
 	}
 	return false;
@@ -355,6 +359,38 @@ static __always_inline void emit_exec_fail(union scratch *u, struct pending *p, 
 	}
 }
 
+#define AF_INET 2
+#define AF_INET6 10
+
+/* The connection accept returned: its peer and local port, its cookie if already made. */
+static __always_inline void emit_accept(struct task_struct *t, int fd)
+{
+	struct file *f = fd_file(t, fd);
+	struct socket *sock;
+	struct sock *sk;
+	struct ev_net ev;
+
+	if (!f)
+		return;
+	sock = (struct socket *)BPF_CORE_READ(f, private_data);
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return;
+	__builtin_memset(&ev, 0, sizeof(ev));
+	fill_hdr_task(&ev.hdr, EV_NET_ACCEPT, sizeof(ev), t);
+	ev.cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	ev.family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (ev.family == AF_INET6)
+		BPF_CORE_READ_INTO(&ev.addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	else
+		BPF_CORE_READ_INTO((__u32 *)ev.addr, sk, __sk_common.skc_daddr);
+	ev.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	ev.lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	ev.type = BPF_CORE_READ(sock, type);
+	ev.proto = BPF_CORE_READ(sk, sk_protocol);
+	emit_crit(&ev, sizeof(ev));
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -387,6 +423,11 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		r.fd = (__s32)p.args[0];
 		r.pad0 = 0;
 		emit_crit(&r, sizeof(r));
+		return 0;
+	}
+	if (p.nr == NR_accept || p.nr == NR_accept4) {
+		if (ret >= 0)
+			emit_accept(t, (int)ret);
 		return 0;
 	}
 	u = bpf_map_lookup_elem(&file_buf, &zero);

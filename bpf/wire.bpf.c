@@ -22,12 +22,15 @@ struct flow {
 	__u32 udp_bytes[2]; /* UDP bytes captured per direction */
 	__u8 have_isn[2];
 	__u8 guessed[2];
-	__u32 pad;
+	__u8 fin[2]; /* FIN seen per direction: the state goes once both are */
+	__u16 pad;
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
+	/* not LRU: an evicted flow would silently restart its offsets; a full map is a loss */
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 262144);
 	__type(key, __u64);
 	__type(value, struct flow);
 } flows SEC(".maps");
@@ -143,6 +146,21 @@ static int chunk(__u32 i, void *ctx)
 	return c->done >= c->want ? 1 : 0;
 }
 
+/* A FIN in each direction, or a RST, ends the flow's state: the map holds open flows only. */
+static __always_inline void flow_closing(__u64 cookie, __u8 dir, __u8 tcp_flags)
+{
+	struct flow *f = bpf_map_lookup_elem(&flows, &cookie);
+
+	if (!f)
+		return;
+	if (!(tcp_flags & ND_RST)) {
+		f->fin[dir & 1] = 1;
+		if (!f->fin[0] || !f->fin[1])
+			return;
+	}
+	bpf_map_delete_elem(&flows, &cookie);
+}
+
 static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 {
 	struct data_scratch *s;
@@ -155,9 +173,12 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 
 	if (parse(skb, dir, &l))
 		return 1;
-	if (l.proto == IPPROTO_TCP && !l.len && !(l.tcp_flags & ND_SYN))
-		return 1;
 	cookie = bpf_get_socket_cookie(skb);
+	if (l.proto == IPPROTO_TCP && !l.len && !(l.tcp_flags & ND_SYN)) {
+		if (l.tcp_flags & (ND_FIN | ND_RST))
+			flow_closing(cookie, dir, l.tcp_flags);
+		return 1;
+	}
 	f = bpf_map_lookup_elem(&flows, &cookie);
 	if (!f) {
 		if (bpf_map_update_elem(&flows, &cookie, &nf, BPF_NOEXIST) &&
@@ -239,6 +260,8 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 
 		bpf_loop(chunks > MAX_CHUNKS ? MAX_CHUNKS : chunks, chunk, &c, 0);
 	}
+	if (l.tcp_flags & (ND_FIN | ND_RST))
+		flow_closing(cookie, dir, l.tcp_flags);
 	return 1;
 }
 

@@ -52,6 +52,7 @@ for name in "${names[@]}"; do
 	echo "   conduct run --net nat -m examples/$name/manifest.json${FLAGS[*]:+ ${FLAGS[*]}} --" \
 		"${COMMAND[*]//$REPO\//}"
 	rm -rf "${OUT:?}/$name"
+	seen=$(wc -l <"$LAB_LOGS/collector.jsonl" 2>/dev/null || echo 0)
 	rc=0
 	BUILD=$BUILD tests/lab/lab.sh exec "$LAB" "$CONDUCT" run --net nat --dns "$LAB_DNS" -q \
 		-m "$dir/manifest.json" -o "$OUT/$name" --timeout 20 --linger 1 "${FLAGS[@]}" \
@@ -59,6 +60,10 @@ for name in "${names[@]}"; do
 	verdict=$(jq -r .verdict "$OUT/$name/report.json" 2>/dev/null || echo "none")
 	want=$(jq -r .verdict "$dir/expected.json")
 	summary+=("$(printf '%-18s %-11s (expected %s, exit %d)' "$name" "$verdict" "$want" "$rc")")
+	# What the lab's collector (the "attacker") really received during this run.
+	tail -n +$((seen + 1)) "$LAB_LOGS/collector.jsonl" 2>/dev/null |
+		jq -r '"   the collector received over \(.proto)/\(.port): " +
+			(.b64 | @base64d | gsub("[\r\n]+"; " ") | .[0:60]) + "..."' || true
 	echo "   reports: $OUT/$name/{report.json,report.sarif,report.html,trace.jsonl}"
 done
 

@@ -42,8 +42,8 @@ static int roundup_tenths(double x)
 int cvss31_score(const char *vector, int *ret_tenths, char *why, size_t why_len)
 {
 	struct metric m[] = {
-		{ "AV", "NALP", 0 }, { "AC", "LH", 0 },	 { "PR", "NLH", 0 }, { "UI", "NR", 0 },
-		{ "S", "UC", 0 },    { "C", "HLN", 0 },	 { "I", "HLN", 0 },  { "A", "HLN", 0 },
+		{"AV", "NALP", 0}, {"AC", "LH", 0}, {"PR", "NLH", 0}, {"UI", "NR", 0},
+		{"S", "UC", 0},	   {"C", "HLN", 0}, {"I", "HLN", 0},  {"A", "HLN", 0},
 	};
 	const char *p;
 	double av, ac, pr, ui, c, i, a, iss, impact, expl;
@@ -77,7 +77,8 @@ int cvss31_score(const char *vector, int *ret_tenths, char *why, size_t why_len)
 			return -EINVAL;
 		}
 		if (!*end || !strchr(m[k].values, *end) || (end[1] && end[1] != '/')) {
-			snprintf(why, why_len, "bad value for %s (one of %s)", m[k].name, m[k].values);
+			snprintf(why, why_len, "bad value for %s (one of %s)", m[k].name,
+				 m[k].values);
 			return -EINVAL;
 		}
 		m[k].got = *end;
@@ -140,10 +141,10 @@ enum severity cvss_severity(int tenths)
 
 /* The guidelines' "Vulnerability Management Timeframe" table. */
 static const struct band bands[] = {
-	{ SEV_CRITICAL, 24 * 3600, 48 * 3600, 28 * 86400, "24 hours", "48 hours", "4 weeks" },
-	{ SEV_HIGH, 48 * 3600, 72 * 3600, 42 * 86400, "48 hours", "72 hours", "6 weeks" },
-	{ SEV_MEDIUM, 5 * 86400, 10 * 86400, 56 * 86400, "5 days", "10 days", "8 weeks" },
-	{ SEV_LOW, 0, 0, 0, "accepted", "accepted", "accepted" },
+	{SEV_CRITICAL, 24 * 3600, 48 * 3600, 28 * 86400, "24 hours", "48 hours", "4 weeks"},
+	{SEV_HIGH, 48 * 3600, 72 * 3600, 42 * 86400, "48 hours", "72 hours", "6 weeks"},
+	{SEV_MEDIUM, 5 * 86400, 10 * 86400, 56 * 86400, "5 days", "10 days", "8 weeks"},
+	{SEV_LOW, 0, 0, 0, "accepted", "accepted", "accepted"},
 };
 
 const struct band *band_of(enum severity s)
@@ -158,7 +159,7 @@ const struct band *band_of(enum severity s)
 
 int severity_parse(const char *s, enum severity *ret)
 {
-	static const char *const names[] = { "none", "low", "medium", "high", "critical" };
+	static const char *const names[] = {"none", "low", "medium", "high", "critical"};
 	size_t k;
 
 	if (!s)

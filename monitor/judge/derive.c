@@ -100,8 +100,9 @@ static bool is_resolver(const struct model *m, const struct flow *f)
 		size_t k;
 		json_t *v;
 
-		json_array_foreach((json_t *)m->dns_servers, k, v) if (
-			json_is_string(v) && !strcmp(f->addr, json_string_value(v))) return true;
+		json_array_foreach ((json_t *)m->dns_servers, k, v)
+			if (json_is_string(v) && !strcmp(f->addr, json_string_value(v)))
+				return true;
 		return false;
 	}
 	/* the header does not name the resolver: the sandbox's own (loopback or 198.18/15) */
@@ -164,6 +165,7 @@ static int derive_tcp(struct model *m, struct flow *f)
 			f->offered_min = tf.ch.min_version;
 			f->offered_max = tf.ch.max_version;
 			f->negotiated = tf.negotiated;
+			f->ech = tf.ch.has_ech || tf.ch.has_esni;
 			f->tls_line = f->first_out_line;
 			if (tf.have_server_hello && tf.negotiated)
 				f->tls_sh_line = f->first_in_line;
@@ -192,7 +194,8 @@ static int derive_tcp(struct model *m, struct flow *f)
 					struct wire_dns_msg msg;
 
 					if (wire_dns_parse(f->out + off, f->out_len - off, true,
-							   &msg) != WIRE_OK || !msg.consumed)
+							   &msg) != WIRE_OK ||
+					    !msg.consumed)
 						break;
 					r = add_dns(m, &msg, flow_line_at(f, off), f->pid);
 					if (r < 0)
@@ -205,7 +208,8 @@ static int derive_tcp(struct model *m, struct flow *f)
 					struct wire_dns_msg msg;
 
 					if (wire_dns_parse(f->in + off, f->in_len - off, true,
-							   &msg) != WIRE_OK || !msg.consumed)
+							   &msg) != WIRE_OK ||
+					    !msg.consumed)
 						break;
 					r = add_dns(m, &msg, f->first_in_line, f->pid);
 					if (r < 0)
@@ -322,7 +326,7 @@ static enum decl classify_name(const struct manifest *man, const char *name, uin
 
 static enum decl classify(const struct manifest *man, const struct flow *f)
 {
-	const char *names[3] = { f->host, f->has_sni ? f->sni : "", f->http ? f->http_host : "" };
+	const char *names[3] = {f->host, f->has_sni ? f->sni : "", f->http ? f->http_host : ""};
 	enum decl d = D_CLUSTER;
 	bool any = false;
 	size_t k;

@@ -255,8 +255,9 @@ static int scan_string(struct scan *sc, char *key, size_t *key_len)
 						return fail(sc, "unpaired surrogate in \\u escape");
 					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 				}
-				if (cp == 0 && key)
-					return fail(sc, "NUL (\\u0000) in an object key");
+				if (cp == 0)
+					return fail(sc, key ? "NUL (\\u0000) in an object key"
+							    : "NUL (\\u0000) in a string");
 				if (cp < 0x80) {
 					out[on++] = (char)cp;
 				} else if (cp < 0x800) {
@@ -550,7 +551,8 @@ int jpos_scan(const char *text, size_t len, unsigned int max_depth, struct jpos 
 
 	/* A UTF-8 byte order mark is not JSON (RFC 8259 §8.1 lets parsers reject it). */
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		return fail(&sc, "byte order mark at the start (save the file as UTF-8 without BOM)");
+		return fail(&sc,
+			    "byte order mark at the start (save the file as UTF-8 without BOM)");
 	r = scan_value(&sc, 0, 0, 0);
 	if (r == 0) {
 		skip_ws(&sc);
@@ -654,8 +656,7 @@ int jcheck_keys(const json_t *obj, const char *const *allowed, const struct jpos
 	const char *k;
 	json_t *v;
 
-	json_object_foreach((json_t *)obj, k, v)
-	{
+	json_object_foreach ((json_t *)obj, k, v) {
 		size_t a;
 		bool ok = false;
 

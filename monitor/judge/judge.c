@@ -160,7 +160,9 @@ static void touch(struct jctx *c, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	json_array_foreach(t->where, k, v) if (!strcmp(json_string_value(v), buf)) return;
+	json_array_foreach (t->where, k, v)
+		if (!strcmp(json_string_value(v), buf))
+			return;
 	if (json_array_size(t->where) < 64)
 		json_array_append_new(t->where, json_string(buf));
 }
@@ -194,8 +196,8 @@ static int rule_flows(struct jctx *c)
 	for (k = 0; k < c->m->n_flows; k++) {
 		struct flow *f = c->m->flows[k];
 		char who[400], key[600];
-		long l = f->has_connect ? f->first_line : (f->first_out_line ? f->first_out_line
-									: f->first_line);
+		long l = f->has_connect ? f->first_line
+					: (f->first_out_line ? f->first_out_line : f->first_line);
 
 		if (!external(f))
 			continue;
@@ -204,11 +206,12 @@ static int rule_flows(struct jctx *c)
 			snprintf(key, sizeof(key), "%s|%u|%s", f->host[0] ? f->host : f->addr,
 				 f->port, f->proto);
 			if (f->has_connect && !f->connect_ok)
-				r = raise(c, R_CC5_EGRESS, key, l, 0,
-					  "The connector tried to reach %s on %s port %u (%s), which "
-					  "the manifest declares neither as egress nor as cluster.",
-					  peer(f, who, sizeof(who)), f->proto, f->port,
-					  f->denied ? "denied by --enforce" : "the attempt failed");
+				r = raise(
+					c, R_CC5_EGRESS, key, l, 0,
+					"The connector tried to reach %s on %s port %u (%s), which "
+					"the manifest declares neither as egress nor as cluster.",
+					peer(f, who, sizeof(who)), f->proto, f->port,
+					f->denied ? "denied by --enforce" : "the attempt failed");
 			else
 				r = raise(c, R_CC5_EGRESS, key, l, f->first_out_line,
 					  "The connector talked to %s on %s port %u, which the "
@@ -221,7 +224,8 @@ static int rule_flows(struct jctx *c)
 		    (f->out_len || f->http || (f->udp && f->bytes_out))) {
 			snprintf(key, sizeof(key), "%s|%u|%s", f->host[0] ? f->host : f->addr,
 				 f->port, f->proto);
-			r = raise(c, R_DP2_PLAINTEXT, key, l, f->http ? f->http_line : f->first_out_line,
+			r = raise(c, R_DP2_PLAINTEXT, key, l,
+				  f->http ? f->http_line : f->first_out_line,
 				  "The connector sent data without TLS (%s) to %s port %u, outside "
 				  "the cluster.",
 				  f->http ? "HTTP" : wire_proto_name((enum wire_proto)f->sniffed),
@@ -235,19 +239,21 @@ static int rule_flows(struct jctx *c)
 			if (f->negotiated && f->negotiated < min) {
 				snprintf(key, sizeof(key), "neg|%s|%u|%04x",
 					 f->host[0] ? f->host : f->addr, f->port, f->negotiated);
-				r = raise(c, R_DP2_TLS, key, f->tls_line, f->tls_sh_line,
-					  "The connection to %s port %u negotiated TLS %s, below the "
-					  "required TLS %s.",
-					  peer(f, who, sizeof(who)), f->port, tls_name(f->negotiated),
-					  tls_name(min));
+				r = raise(
+					c, R_DP2_TLS, key, f->tls_line, f->tls_sh_line,
+					"The connection to %s port %u negotiated TLS %s, below the "
+					"required TLS %s.",
+					peer(f, who, sizeof(who)), f->port, tls_name(f->negotiated),
+					tls_name(min));
 			} else if (!f->negotiated && f->offered_max && f->offered_max < min) {
 				snprintf(key, sizeof(key), "off|%s|%u|%04x",
 					 f->host[0] ? f->host : f->addr, f->port, f->offered_max);
-				r = raise(c, R_DP2_TLS, key, f->tls_line, 0,
-					  "The connector offered at most TLS %s to %s port %u, below "
-					  "the required TLS %s.",
-					  tls_name(f->offered_max), peer(f, who, sizeof(who)), f->port,
-					  tls_name(min));
+				r = raise(
+					c, R_DP2_TLS, key, f->tls_line, 0,
+					"The connector offered at most TLS %s to %s port %u, below "
+					"the required TLS %s.",
+					tls_name(f->offered_max), peer(f, who, sizeof(who)),
+					f->port, tls_name(min));
 			} else {
 				r = 0;
 			}
@@ -262,7 +268,7 @@ static int rule_flows(struct jctx *c)
 
 static const struct kentry *klist_hit(const struct klist *l, const struct flow *f, bool use_port)
 {
-	const char *names[3] = { f->host, f->has_sni ? f->sni : "", f->http ? f->http_host : "" };
+	const char *names[3] = {f->host, f->has_sni ? f->sni : "", f->http ? f->http_host : ""};
 	size_t k, j;
 
 	for (k = 0; k < l->n; k++) {
@@ -275,7 +281,8 @@ static const struct kentry *klist_hit(const struct klist *l, const struct flow *
 				if (names[j][0] && host_match(e->match, names[j]))
 					return e;
 		} else if (e->addr) {
-			if (e->has_cidr ? cidr_contains(&e->cidr, f->addr) : !strcmp(e->addr, f->addr))
+			if (e->has_cidr ? cidr_contains(&e->cidr, f->addr)
+					: !strcmp(e->addr, f->addr))
 				return e;
 		} else if (use_port && e->port && !e->path) {
 			return e;
@@ -286,7 +293,7 @@ static const struct kentry *klist_hit(const struct klist *l, const struct flow *
 
 static int rule_storage(struct jctx *c)
 {
-	static const enum klist_id lists[] = { K_STORAGE, K_TELEMETRY, K_PASTE };
+	static const enum klist_id lists[] = {K_STORAGE, K_TELEMETRY, K_PASTE};
 	size_t k, j;
 	int r;
 
@@ -310,20 +317,22 @@ static int rule_storage(struct jctx *c)
 				 f->host[0] ? f->host : f->addr, f->port);
 			r = raise(c, R_DP3_STORAGE, key, f->first_line, f->first_out_line,
 				  "The connector sent data to %s port %u, %s (%s), a service the "
-				  "manifest does not declare: data may be stored outside the cluster.",
+				  "manifest does not declare: data may be stored outside the "
+				  "cluster.",
 				  peer(f, who, sizeof(who)), f->port, e->service,
 				  e->kind ? e->kind : "storage");
 			if (r < 0)
 				return r;
 		}
-registries:
+	registries:
 		e = klist_hit(&c->p->k[K_REGISTRIES], f, false);
 		if (e) {
 			snprintf(key, sizeof(key), "reg|%s", f->host[0] ? f->host : f->addr);
-			r = raise(c, R_CC1_CODE, key, f->first_line, f->http_line,
-				  "The connector contacted %s, %s, at run time: dependencies fetched "
-				  "while running are invisible to vulnerability scanners.",
-				  peer(f, who, sizeof(who)), e->service);
+			r = raise(
+				c, R_CC1_CODE, key, f->first_line, f->http_line,
+				"The connector contacted %s, %s, at run time: dependencies fetched "
+				"while running are invisible to vulnerability scanners.",
+				peer(f, who, sizeof(who)), e->service);
 			if (r < 0)
 				return r;
 		}
@@ -412,16 +421,18 @@ static int rule_hidden(struct jctx *c)
 			r = raise(c, R_CC5_HIDDEN, key, f->first_line, f->tls_line,
 				  "The connector talked to %s, %s, a DNS-over-HTTPS resolver: its "
 				  "name lookups bypass the sandbox's resolver.",
-				  peer(f, who, sizeof(who)), e ? e->service : "a /dns-query endpoint");
+				  peer(f, who, sizeof(who)),
+				  e ? e->service : "a /dns-query endpoint");
 			if (r < 0)
 				goto out;
 		}
 		if (rp->dot_port && f->port == rp->dot_port && !f->udp) {
 			snprintf(key, sizeof(key), "dot|%s", f->host[0] ? f->host : f->addr);
-			r = raise(c, R_CC5_HIDDEN, key, f->first_line, f->tls_line,
-				  "The connector connected to %s on port %u, DNS over TLS: its name "
-				  "lookups bypass the sandbox's resolver.",
-				  peer(f, who, sizeof(who)), f->port);
+			r = raise(
+				c, R_CC5_HIDDEN, key, f->first_line, f->tls_line,
+				"The connector connected to %s on port %u, DNS over TLS: its name "
+				"lookups bypass the sandbox's resolver.",
+				peer(f, who, sizeof(who)), f->port);
 			if (r < 0)
 				goto out;
 		}
@@ -434,13 +445,24 @@ static int rule_hidden(struct jctx *c)
 			if (r < 0)
 				goto out;
 		}
+		if (f->tls && f->ech) {
+			snprintf(key, sizeof(key), "ech|%s|%u", f->host[0] ? f->host : f->addr,
+				 f->port);
+			r = raise(c, R_CC5_HIDDEN, key, f->first_line, f->tls_line,
+				  "The connector used Encrypted Client Hello with %s port %u: the server "
+				  "name it really asked for is hidden from the monitor.",
+				  peer(f, who, sizeof(who)), f->port);
+			if (r < 0)
+				goto out;
+		}
 		if (rp->quic && f->quic) {
 			snprintf(key, sizeof(key), "quic|%s|%u", f->host[0] ? f->host : f->addr,
 				 f->port);
-			r = raise(c, R_CC5_HIDDEN, key, f->first_line, f->tls_line,
-				  "The connector spoke QUIC to %s port %u: encrypted from its first "
-				  "packet, its content and server name are hidden from the monitor.",
-				  peer(f, who, sizeof(who)), f->port);
+			r = raise(
+				c, R_CC5_HIDDEN, key, f->first_line, f->tls_line,
+				"The connector spoke QUIC to %s port %u: encrypted from its first "
+				"packet, its content and server name are hidden from the monitor.",
+				peer(f, who, sizeof(who)), f->port);
 			if (r < 0)
 				goto out;
 		}
@@ -474,7 +496,7 @@ static int rule_hidden(struct jctx *c)
 		r = array_grow((void **)&q, &cap_q, n_q + 1, sizeof(*q));
 		if (r < 0)
 			goto out;
-		q[n_q++] = (struct qname){ reg, d->name, d->line };
+		q[n_q++] = (struct qname){reg, d->name, d->line};
 	}
 	if (n_q)
 		qsort(q, n_q, sizeof(*q), cmp_qname);
@@ -573,8 +595,7 @@ static int canary_sent(struct jctx *c, const struct canary *cn, const struct flo
 		r = raise(c, R_DP1_EXPOSURE, key, line, f->has_connect ? f->first_line : 0,
 			  "The %s %s travelled %s to %s port %u (encoding: %s), readable by anyone "
 			  "on the path.",
-			  label(cn), cn->name,
-			  in_plaintext ? "over TLS below 1.2" : "unencrypted",
+			  label(cn), cn->name, in_plaintext ? "over TLS below 1.2" : "unencrypted",
 			  peer(f, who, sizeof(who)), f->port, enc);
 		if (r < 0)
 			return r;
@@ -701,7 +722,7 @@ static int nset_build(const struct model *m, size_t idx, struct nset *ns)
 /* The match at the lowest offset among the windows. */
 static int nset_find(const struct nset *ns, const uint8_t *hay, size_t len, struct wire_match *ret)
 {
-	struct wire_match mt, best = { 0 };
+	struct wire_match mt, best = {0};
 	bool found = false;
 	size_t k;
 
@@ -729,9 +750,9 @@ static int nset_find_dns(const struct nset *ns, const char *name, struct wire_ma
 
 static int rule_canaries(struct jctx *c)
 {
-	struct logcat logs[2] = { { .stream = "stdout" }, { .stream = "stderr" } };
+	struct logcat logs[2] = {{.stream = "stdout"}, {.stream = "stderr"}};
 	const struct rule_params *rp = &c->p->p;
-	struct nset ns = { 0 };
+	struct nset ns = {0};
 	size_t k, i, j;
 	int r = 0;
 
@@ -788,15 +809,17 @@ static int rule_canaries(struct jctx *c)
 			reg = wire_dns_registered_domain(d->name);
 			touch(c, cn->name, "DNS lookup under %s", reg);
 			snprintf(key, sizeof(key), "%s|dns|%s", cn->name, reg);
-			r = raise(c, R_DP1_EXPOSURE, key, d->line, 0,
-				  "The %s %s appeared in DNS lookups under %s (encoding: %s), which "
-				  "travel unencrypted.",
-				  label(cn), cn->name, reg, wire_encoding_name(mt.enc));
+			r = raise(
+				c, R_DP1_EXPOSURE, key, d->line, 0,
+				"The %s %s appeared in DNS lookups under %s (encoding: %s), which "
+				"travel unencrypted.",
+				label(cn), cn->name, reg, wire_encoding_name(mt.enc));
 			if (r < 0)
 				goto out;
 			snprintf(key, sizeof(key), "%s|%s", cn->name, reg);
 			r = raise(c, R_PRIV1_EXFIL, key, d->line, 0,
-				  "The %s %s was smuggled out in DNS lookups under %s (encoding: %s): "
+				  "The %s %s was smuggled out in DNS lookups under %s (encoding: "
+				  "%s): "
 				  "whoever runs that domain's name servers receives it.",
 				  label(cn), cn->name, reg, wire_encoding_name(mt.enc));
 			if (r < 0)
@@ -818,13 +841,16 @@ static int rule_canaries(struct jctx *c)
 				size_t li;
 
 				r = raise(c, R_DP1_EXPOSURE, key, l0, l1,
-					  "The %s %s was printed on the connector's %s (encoding: %s), "
+					  "The %s %s was printed on the connector's %s (encoding: "
+					  "%s), "
 					  "where logs collect it.",
-					  label(cn), cn->name, lc->stream, wire_encoding_name(mt.enc));
+					  label(cn), cn->name, lc->stream,
+					  wire_encoding_name(mt.enc));
 				/* the lines between, when it was wrapped */
 				for (li = 0; r == 0 && li < lc->n; li++)
 					if (lc->lines[li] > l0 && lc->lines[li] < l1)
-						r = raise(c, R_DP1_EXPOSURE, key, lc->lines[li], 0, "-");
+						r = raise(c, R_DP1_EXPOSURE, key, lc->lines[li], 0,
+							  "-");
 				if (r < 0)
 					goto out;
 				off = at + (mt.len ? mt.len : 1);
@@ -868,16 +894,11 @@ static bool honey_path(const struct jctx *c, const char *path, const char **ret_
 			*ret_name = c->m->can[k].name;
 			return true;
 		}
-	for (k = 0; k < c->p->k[K_HONEY].n; k++) {
-		char *pat = model_expand(c->m, c->p->k[K_HONEY].e[k].path);
-		bool hit = pat && !strcmp(pat, path);
-
-		free(pat);
-		if (hit) {
+	for (k = 0; k < c->m->n_honey_pats; k++)
+		if (c->m->honey_pats[k] && !strcmp(c->m->honey_pats[k], path)) {
 			*ret_name = c->p->k[K_HONEY].e[k].service;
 			return true;
 		}
-	}
 	return false;
 }
 
@@ -885,14 +906,9 @@ static const struct kentry *cred_path(const struct jctx *c, const char *path)
 {
 	size_t k;
 
-	for (k = 0; k < c->p->k[K_CREDENTIALS].n; k++) {
-		char *pat = model_expand(c->m, c->p->k[K_CREDENTIALS].e[k].path);
-		bool hit = pat && path_glob(pat, path);
-
-		free(pat);
-		if (hit)
+	for (k = 0; k < c->m->n_cred_pats; k++)
+		if (c->m->cred_pats[k] && path_glob(c->m->cred_pats[k], path))
 			return &c->p->k[K_CREDENTIALS].e[k];
-	}
 	return NULL;
 }
 
@@ -908,8 +924,9 @@ static int access_path(struct jctx *c, const char *path, int pid, long line, con
 		char own[64];
 
 		snprintf(own, sizeof(own), "/proc/%d/environ", pid);
-		if (!strcmp(path, "/proc/self/environ") || !strcmp(path, "/proc/thread-self/environ") ||
-		    !strcmp(path, own) || !strncmp(path, "/proc/self/task/", 16))
+		if (!strcmp(path, "/proc/self/environ") ||
+		    !strcmp(path, "/proc/thread-self/environ") || !strcmp(path, own) ||
+		    !strncmp(path, "/proc/self/task/", 16))
 			return 0;
 		snprintf(key, sizeof(key), "environ|%s", path);
 		return raise(c, R_PRIV1_ACCESS, key, line, 0,
@@ -928,8 +945,8 @@ static int access_path(struct jctx *c, const char *path, int pid, long line, con
 	e = cred_path(c, path);
 	if (e) {
 		snprintf(key, sizeof(key), "cred|%s", path);
-		return raise(c, R_PRIV1_ACCESS, key, line, 0,
-			     "The connector %s %s, %s.", how, path, e->service);
+		return raise(c, R_PRIV1_ACCESS, key, line, 0, "The connector %s %s, %s.", how, path,
+			     e->service);
 	}
 	return 0;
 }
@@ -945,7 +962,8 @@ static int rule_access(struct jctx *c)
 		if (strcmp(o->kind, "file.open") || o->ret < 0)
 			continue;
 		r = access_path(c, o->path, o->pid, o->line,
-				strcmp(o->intent, "read") ? "opened for writing" : "read", o->honey);
+				strcmp(o->intent, "read") ? "opened for writing" : "read",
+				o->honey);
 		if (r < 0)
 			return r;
 	}
@@ -1021,8 +1039,7 @@ static const char *persist_group(const struct jctx *c, const char *path)
 	json_t *v;
 	const char *best = NULL;
 
-	json_array_foreach(c->m->writable, k, v)
-	{
+	json_array_foreach (c->m->writable, k, v) {
 		const char *d = json_string_value(v);
 
 		if (d && path_under(path, d) && (!best || strlen(d) > strlen(best)))
@@ -1069,7 +1086,8 @@ static int rule_persist(struct jctx *c)
 		if (failed && !c->p->p.persist_count_failed)
 			continue;
 		r = persist(c, o->path, o->line, failed);
-		if (r == 0 && o->path2 && (!strcmp(o->kind, "file.rename") || !strcmp(o->kind, "file.link")))
+		if (r == 0 && o->path2 &&
+		    (!strcmp(o->kind, "file.rename") || !strcmp(o->kind, "file.link")))
 			r = persist(c, o->path2, o->line, failed);
 		if (r < 0)
 			return r;
@@ -1111,7 +1129,8 @@ static int written_index(struct jctx *c)
 			continue;
 		if (!strcmp(o->kind, "file.open") && strcmp(o->intent, "read"))
 			p = o->path;
-		else if ((!strcmp(o->kind, "file.rename") || !strcmp(o->kind, "file.link")) && o->path2)
+		else if ((!strcmp(o->kind, "file.rename") || !strcmp(o->kind, "file.link")) &&
+			 o->path2)
 			p = o->path2;
 		if (!p)
 			continue;
@@ -1160,7 +1179,10 @@ static bool has_ext(const char *path, char *const *exts, size_t n)
 
 static const char *code_magic(const uint8_t *b, size_t n)
 {
-	if (n >= 4 && !memcmp(b, "\x7f" "ELF", 4))
+	if (n >= 4 && !memcmp(b,
+			      "\x7f"
+			      "ELF",
+			      4))
 		return "an ELF executable or library";
 	if (n >= 4 && !memcmp(b, "\xca\xfe\xba\xbe", 4))
 		return "a Java class";
@@ -1196,7 +1218,8 @@ static int rule_code(struct jctx *c)
 		} else if (x->deleted) {
 			snprintf(key, sizeof(key), "deleted|%s", x->path);
 			r = raise(c, R_CC3_DROPPED, key, x->line, 0,
-				  "The connector executed %s from a file deleted from disk.", x->path);
+				  "The connector executed %s from a file deleted from disk.",
+				  x->path);
 		} else if (x->written || (w = written_at(c, x->path, x->line)) > 0) {
 			snprintf(key, sizeof(key), "written|%s", x->path);
 			w = written_at(c, x->path, x->line);
@@ -1325,10 +1348,11 @@ static int rule_monitor(struct jctx *c)
 		for (k = 0; k < m->n_losses && r == 0; k++)
 			if (m->losses[k].n > 0)
 				r = raise(c, R_MON1_INCOMPLETE, "loss", m->losses[k].line, 0,
-					  "The monitor lost %lld events%s%s%s: behavior may be missing "
+					  "The monitor lost %lld events%s%s%s: behavior may be "
+					  "missing "
 					  "from the record.",
-					  (long long)MAX(m->lost_total, m->end_lost), where[0] ? " (" : "",
-					  where, where[0] ? ")" : "");
+					  (long long)MAX(m->lost_total, m->end_lost),
+					  where[0] ? " (" : "", where, where[0] ? ")" : "");
 		if (r == 0 && m->end_lost > 0)
 			r = raise(c, R_MON1_INCOMPLETE, "loss", m->end_line, 0,
 				  "The monitor lost %lld events: behavior may be missing from the "
@@ -1336,9 +1360,10 @@ static int rule_monitor(struct jctx *c)
 				  (long long)MAX(m->lost_total, m->end_lost));
 	}
 	if (r == 0 && m->timed_out)
-		r = raise(c, R_MON1_INCOMPLETE, "timeout", m->end_line, 0,
-			  "The run hit its time limit and was killed: what the connector would have "
-			  "done next was not observed.");
+		r = raise(
+			c, R_MON1_INCOMPLETE, "timeout", m->end_line, 0,
+			"The run hit its time limit and was killed: what the connector would have "
+			"done next was not observed.");
 	if (r == 0 && m->interrupted)
 		r = raise(c, R_MON1_INCOMPLETE, "interrupted", m->end_line, 0,
 			  "The run was interrupted before the connector finished.");
@@ -1437,8 +1462,9 @@ static json_t *findings_json(struct jctx *c, int counts[5])
 		for (j = 0; j < f->n_ev && j < JUDGE_EVIDENCE_MAX; j++)
 			json_array_append_new(ev, json_integer(f->ev[j]));
 		if (ru->severity == SEV_LOW) {
-			if (asprintf(&summary, "%s Low severity: accepted under the guidelines, no "
-					       "deadlines.",
+			if (asprintf(&summary,
+				     "%s Low severity: accepted under the guidelines, no "
+				     "deadlines.",
 				     f->summary) < 0)
 				summary = NULL;
 		} else {
@@ -1447,8 +1473,9 @@ static json_t *findings_json(struct jctx *c, int counts[5])
 		if (f->n_ev + f->more > JUDGE_EVIDENCE_MAX && summary) {
 			char *s2 = NULL;
 
-			if (asprintf(&s2, "%s (%s%zu trace lines; the first %d are listed.)", summary,
-				     f->more ? "over " : "", f->n_ev, JUDGE_EVIDENCE_MAX) >= 0) {
+			if (asprintf(&s2, "%s (%s%zu trace lines; the first %d are listed.)",
+				     summary, f->more ? "over " : "", f->n_ev,
+				     JUDGE_EVIDENCE_MAX) >= 0) {
 				free(summary);
 				summary = s2;
 			}
@@ -1456,8 +1483,8 @@ static json_t *findings_json(struct jctx *c, int counts[5])
 		o = json_pack("{s:s, s:s, s:{s:s, s:f}, s:s, s:s, s:o, s:o}", "rule",
 			      rule_names[f->rule], "severity", severity_name(ru->severity), "cvss",
 			      "vector", ru->cvss, "score", ru->score / 10.0, "clause", ru->clause,
-			      "summary", summary ? summary : f->summary, "evidence", ev, "deadlines",
-			      deadline_obj(c, ru->severity));
+			      "summary", summary ? summary : f->summary, "evidence", ev,
+			      "deadlines", deadline_obj(c, ru->severity));
 		free(summary);
 		if (!o || json_array_append_new(arr, o) < 0)
 			goto fail;
@@ -1499,7 +1526,12 @@ static int cmp_dnsix(const void *a, const void *b)
 
 	if (!r)
 		r = strcmp(x->qtype, y->qtype);
-	return r ? r : (x->line > y->line) - (x->line < y->line);
+	if (!r)
+		r = (x->line > y->line) - (x->line < y->line);
+	/* ties (several messages on one line): the order the trace gave them */
+	return r ? r
+		 : (*(const size_t *)a > *(const size_t *)b) -
+			       (*(const size_t *)a < *(const size_t *)b);
 }
 
 struct dgroup {
@@ -1509,9 +1541,11 @@ struct dgroup {
 
 static int cmp_dgroup(const void *a, const void *b)
 {
-	long x = ((const struct dgroup *)a)->first, y = ((const struct dgroup *)b)->first;
+	const struct dgroup *x = a, *y = b;
 
-	return (x > y) - (x < y);
+	if (x->first != y->first)
+		return (x->first > y->first) - (x->first < y->first);
+	return (x->from > y->from) - (x->from < y->from);
 }
 
 struct fent {
@@ -1535,8 +1569,9 @@ static int cmp_fent(const void *a, const void *b)
 static json_t *observed_json(struct jctx *c, size_t *ret_conns)
 {
 	struct model *m = c->m;
-	json_t *o = json_object(), *conns = json_array(), *dns = json_array(), *files = json_array(),
-	       *progs = json_array(), *sec = json_array(), *honey = json_array();
+	json_t *o = json_object(), *conns = json_array(), *dns = json_array(),
+	       *files = json_array(), *progs = json_array(), *sec = json_array(),
+	       *honey = json_array();
 	size_t k, j;
 
 	if (!o || !conns || !dns || !files || !progs || !sec || !honey)
@@ -1578,7 +1613,8 @@ static json_t *observed_json(struct jctx *c, size_t *ret_conns)
 		for (k = 0; k < m->n_dns;) {
 			size_t end = k;
 
-			while (end < m->n_dns && !strcmp(m->dns[ix[end]].name, m->dns[ix[k]].name) &&
+			while (end < m->n_dns &&
+			       !strcmp(m->dns[ix[end]].name, m->dns[ix[k]].name) &&
 			       !strcmp(m->dns[ix[end]].qtype, m->dns[ix[k]].qtype))
 				end++;
 			g[ng].from = k;
@@ -1594,7 +1630,8 @@ static json_t *observed_json(struct jctx *c, size_t *ret_conns)
 		for (k = 0; k < ng && k < 5000; k++) {
 			const struct dnsrec *d0 = &m->dns[ix[g[k].from]];
 			json_t *x = json_pack("{s:s, s:s, s:[]}", "name", d0->name, "qtype",
-					      d0->qtype[0] ? d0->qtype : "A", "answers"), *ans;
+					      d0->qtype[0] ? d0->qtype : "A", "answers"),
+			       *ans;
 
 			if (!x || json_array_append_new(dns, x) < 0) {
 				free(ix);
@@ -1611,9 +1648,10 @@ static json_t *observed_json(struct jctx *c, size_t *ret_conns)
 					bool dup = false;
 					json_t *v;
 
-					json_array_foreach(ans, jj, v) if (strlen(json_string_value(v)) == n &&
-									  !strncmp(json_string_value(v), a, n))
-						dup = true;
+					json_array_foreach (ans, jj, v)
+						if (strlen(json_string_value(v)) == n &&
+						    !strncmp(json_string_value(v), a, n))
+							dup = true;
 					if (!dup && json_array_size(ans) < 64)
 						json_array_append_new(ans, json_stringn(a, n));
 					a += n;
@@ -1635,18 +1673,19 @@ static json_t *observed_json(struct jctx *c, size_t *ret_conns)
 			if (array_grow((void **)&fe, &cfe, nfe + 1, sizeof(*fe)) < 0)
 				bad = true;
 			else
-				fe[nfe++] = (struct fent){ m->inv[k].path, 0, k };
+				fe[nfe++] = (struct fent){m->inv[k].path, 0, k};
 		}
 		for (k = 0; k < m->n_op && !bad; k++) {
 			const struct open_ev *op = &m->op[k];
 
-			if (op->ret < 0 || strcmp(op->kind, "file.open") || !strcmp(op->intent, "read") ||
-			    !strncmp(op->path, "/dev/", 5) || !strncmp(op->path, "/proc/", 6))
+			if (op->ret < 0 || strcmp(op->kind, "file.open") ||
+			    !strcmp(op->intent, "read") || !strncmp(op->path, "/dev/", 5) ||
+			    !strncmp(op->path, "/proc/", 6))
 				continue;
 			if (array_grow((void **)&fe, &cfe, nfe + 1, sizeof(*fe)) < 0)
 				bad = true;
 			else
-				fe[nfe++] = (struct fent){ op->path, 1, k };
+				fe[nfe++] = (struct fent){op->path, 1, k};
 		}
 		if (nfe)
 			qsort(fe, nfe, sizeof(*fe), cmp_fent);
@@ -1660,7 +1699,8 @@ static json_t *observed_json(struct jctx *c, size_t *ret_conns)
 
 				x = json_pack("{s:s, s:o, s:o, s:s}", "path", v->path, "size",
 					      v->size >= 0 ? json_integer(v->size) : json_null(),
-					      "sha256", jstr_or_null(v->sha256), "change", v->change);
+					      "sha256", jstr_or_null(v->sha256), "change",
+					      v->change);
 			} else {
 				x = json_pack("{s:s, s:n, s:n, s:s}", "path", fe[k].path, "size",
 					      "sha256", "change", "written");
@@ -1697,15 +1737,16 @@ static json_t *observed_json(struct jctx *c, size_t *ret_conns)
 				if (!strcmp(c->p->k[K_HONEY].e[j].service, t->name))
 					is_honey = true;
 		if (is_honey)
-			e = json_pack("{s:s, s:o, s:O}", "name", t->name, "path", jstr_or_null(path),
-				      "how", t->where);
+			e = json_pack("{s:s, s:o, s:O}", "name", t->name, "path",
+				      jstr_or_null(path), "how", t->where);
 		else
 			e = json_pack("{s:s, s:O}", "name", t->name, "where", t->where);
 		if (!e || json_array_append_new(is_honey ? honey : sec, e) < 0)
 			goto fail;
 	}
 	if (json_object_set_new(o, "connections", conns) < 0 ||
-	    json_object_set_new(o, "dns", dns) < 0 || json_object_set_new(o, "files_written", files) < 0 ||
+	    json_object_set_new(o, "dns", dns) < 0 ||
+	    json_object_set_new(o, "files_written", files) < 0 ||
 	    json_object_set_new(o, "programs", progs) < 0 ||
 	    json_object_set_new(o, "secrets_touched", sec) < 0 ||
 	    json_object_set_new(o, "honey_files_touched", honey) < 0) {
@@ -1732,7 +1773,7 @@ static int sort_touched(const void *a, const void *b)
 static json_t *build_report(struct jctx *c)
 {
 	struct model *m = c->m;
-	int counts[5] = { 0 };
+	int counts[5] = {0};
 	json_t *r = NULL, *findings, *observed, *run, *conn;
 	size_t nconn = 0;
 	bool fail = false;
@@ -1747,7 +1788,8 @@ static json_t *build_report(struct jctx *c)
 	for (k = 0; k < c->n_f; k++)
 		if (c->p->rules[c->f[k].rule].severity >= SEV_MEDIUM)
 			fail = true;
-	conn = c->man ? json_pack("{s:s, s:s}", "name", c->man->connector, "version", c->man->version)
+	conn = c->man ? json_pack("{s:s, s:s}", "name", c->man->connector, "version",
+				  c->man->version)
 		      : json_null();
 	run = json_pack("{s:s, s:O, s:O, s:O, s:o, s:o, s:o, s:b, s:{s:s, s:s}, s:s}", "started",
 			m->started, "command", json_object_get(m->header, "command"), "tool",
@@ -1760,13 +1802,15 @@ static json_t *build_report(struct jctx *c)
 			policy_sha256(c->p), "trace_sha256", m->trace_sha256);
 	r = json_pack("{s:i, s:s, s:o, s:o, s:{s:I, s:i, s:i, s:i, s:i, s:I, s:I, s:I}, s:o, s:o}",
 		      "format", 1, "verdict",
-		      c->incomplete ? "incomplete" : fail ? "fail" : "pass", "connector", conn,
-		      "run", run, "summary", "findings", (json_int_t)c->n_f, "critical",
-		      counts[SEV_CRITICAL], "high", counts[SEV_HIGH], "medium", counts[SEV_MEDIUM],
-		      "low", counts[SEV_LOW], "events", (json_int_t)(m->lines > 0 ? m->lines - 1 : 0),
-		      "connections", (json_int_t)nconn, "lost",
-		      (json_int_t)MAX(m->lost_total, m->end_lost), "observed", observed,
-		      "findings", findings);
+		      c->incomplete ? "incomplete"
+		      : fail	    ? "fail"
+				    : "pass",
+		      "connector", conn, "run", run, "summary", "findings", (json_int_t)c->n_f,
+		      "critical", counts[SEV_CRITICAL], "high", counts[SEV_HIGH], "medium",
+		      counts[SEV_MEDIUM], "low", counts[SEV_LOW], "events",
+		      (json_int_t)(m->lines > 0 ? m->lines - 1 : 0), "connections",
+		      (json_int_t)nconn, "lost", (json_int_t)MAX(m->lost_total, m->end_lost),
+		      "observed", observed, "findings", findings);
 	observed = findings = NULL;
 out:
 	json_decref(observed);
@@ -1796,9 +1840,9 @@ static void jctx_fini(struct jctx *c)
 int judge_check_file(const char *trace_path, const struct manifest *manifest,
 		     const struct policy *policy, json_t **ret_report, struct error *err)
 {
-	struct model m = { 0 };
+	struct model m = {0};
 	struct manifest *embedded = NULL;
-	struct jctx c = { 0 };
+	struct jctx c = {0};
 	json_t *report;
 	int r;
 
@@ -1812,7 +1856,7 @@ int judge_check_file(const char *trace_path, const struct manifest *manifest,
 
 		if (mj && json_is_object(mj)) {
 			/* positions of the embedded manifest: in line 1 under /manifest */
-			struct jpos pos = { 0 };
+			struct jpos pos = {0};
 
 			jpos_scan(m.header_text, m.header_len, JUDGE_JSON_DEPTH_MAX, &pos, NULL);
 			r = manifest_from_json_pos(mj, &pos, "/manifest", &embedded, err);
@@ -1821,7 +1865,8 @@ int judge_check_file(const char *trace_path, const struct manifest *manifest,
 				char t[sizeof(err->text) + 32];
 
 				snprintf(t, sizeof(t), "header: embedded %s", err->text);
-				snprintf(err->text, sizeof(err->text), "%.*s", (int)sizeof(err->text) - 1, t);
+				snprintf(err->text, sizeof(err->text), "%.*s",
+					 (int)sizeof(err->text) - 1, t);
 				if (!err->line)
 					err->line = err->column = 1;
 			}
@@ -1838,8 +1883,8 @@ int judge_check_file(const char *trace_path, const struct manifest *manifest,
 	c.p = policy;
 	if ((r = rule_flows(&c)) < 0 || (r = rule_storage(&c)) < 0 || (r = rule_hidden(&c)) < 0 ||
 	    (r = rule_canaries(&c)) < 0 || (r = rule_access(&c)) < 0 ||
-	    (r = rule_persist(&c)) < 0 || (r = rule_code(&c)) < 0 ||
-	    (r = rule_sandbox(&c)) < 0 || (r = rule_monitor(&c)) < 0)
+	    (r = rule_persist(&c)) < 0 || (r = rule_code(&c)) < 0 || (r = rule_sandbox(&c)) < 0 ||
+	    (r = rule_monitor(&c)) < 0)
 		goto nomem;
 	report = build_report(&c);
 	if (!report) {
@@ -1864,8 +1909,7 @@ enum severity judge_max_severity(const json_t *report)
 	json_t *f;
 	size_t k;
 
-	json_array_foreach(json_object_get(report, "findings"), k, f)
-	{
+	json_array_foreach (json_object_get(report, "findings"), k, f) {
 		if (severity_parse(json_string_value(json_object_get(f, "severity")), &s) == 0 &&
 		    s > worst)
 			worst = s;

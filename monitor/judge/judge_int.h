@@ -18,18 +18,18 @@
 
 /* ---- bounds ------------------------------------------------------------------------------- */
 
-#define JUDGE_FILE_MAX (4u << 20)	    /* manifest, policy, knowledge file bytes */
-#define JUDGE_JSON_DEPTH_MAX 32		    /* nesting of manifests, policies, trace lines */
-#define JUDGE_JSON_VALUES_MAX 200000	    /* values in one manifest/policy file */
-#define JUDGE_JSON_MEMBERS_MAX 4096	    /* members of one object */
-#define JUDGE_KEY_MAX 256		    /* bytes of an object key */
-#define JUDGE_TRACE_MAX (2ull << 30)	    /* trace bytes */
-#define JUDGE_LINE_MAX (16u << 20)	    /* bytes of one trace line */
-#define JUDGE_LINES_MAX 20000000l	    /* trace lines */
-#define JUDGE_FLOW_KEEP (1u << 20)	    /* bytes kept per flow direction */
-#define JUDGE_KEEP_TOTAL (256ull << 20)	    /* bytes kept over all flows, plaintext and files */
-#define JUDGE_DGRAMS_MAX 512		    /* datagrams kept per UDP peer */
-#define JUDGE_EVIDENCE_MAX 64		    /* line numbers kept per finding */
+#define JUDGE_FILE_MAX (4u << 20) /* manifest, policy, knowledge file bytes */
+#define JUDGE_JSON_DEPTH_MAX 32 /* nesting of manifests, policies, trace lines */
+#define JUDGE_JSON_VALUES_MAX 200000 /* values in one manifest/policy file */
+#define JUDGE_JSON_MEMBERS_MAX 4096 /* members of one object */
+#define JUDGE_KEY_MAX 256 /* bytes of an object key */
+#define JUDGE_TRACE_MAX (2ull << 30) /* trace bytes */
+#define JUDGE_LINE_MAX (16u << 20) /* bytes of one trace line */
+#define JUDGE_LINES_MAX 20000000l /* trace lines */
+#define JUDGE_FLOW_KEEP (1u << 20) /* bytes kept per flow direction */
+#define JUDGE_KEEP_TOTAL (256ull << 20) /* bytes kept over all flows, plaintext and files */
+#define JUDGE_DGRAMS_MAX 512 /* datagrams kept per UDP peer */
+#define JUDGE_EVIDENCE_MAX 64 /* line numbers kept per finding */
 
 /* ---- jpos: strict JSON scanning with the position of every value --------------------------- */
 
@@ -99,6 +99,8 @@ bool host_match(const char *pattern, const char *name);
 int cidr_parse(const char *s, struct cidr *ret, char *why, size_t why_len);
 bool cidr_contains(const struct cidr *c, const char *addr);
 bool addr_is_ip(const char *s);
+/* An IPv4-mapped IPv6 address ("::ffff:198.51.100.10") as plain IPv4; others as given. */
+void addr_canon(const char *in, char out[64]);
 /* Loopback, unspecified, link-local multicast: traffic that never leaves the sandbox. */
 bool addr_is_local(const char *addr);
 /* fnmatch-like glob on paths: "*" does not cross "/", "**" does. */
@@ -168,11 +170,11 @@ extern const char *const rule_names[R__COUNT];
 /* One entry of a knowledge list. */
 struct kentry {
 	char *match; /* host pattern, or NULL */
-	char *addr;  /* IP literal or CIDR text, or NULL */
+	char *addr; /* IP literal or CIDR text, or NULL */
 	struct cidr cidr;
 	bool has_cidr;
-	char *path;  /* path glob ("~/" = the sandbox's HOME), or NULL */
-	int port;    /* 0: any */
+	char *path; /* path glob ("~/" = the sandbox's HOME), or NULL */
+	int port; /* 0: any */
 	char *service;
 	char *kind;
 };

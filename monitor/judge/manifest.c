@@ -92,7 +92,8 @@ static int get_string(struct mctx *c, const json_t *obj, const char *key, const 
 		return merr(c, p, false, "must be a string, not %s", tname(v));
 	s = json_string_value(v);
 	if (!*s || json_string_length(v) > M_STR_MAX || strlen(s) != json_string_length(v))
-		return merr(c, p, false, "must be a non-empty string of at most %d bytes without NUL",
+		return merr(c, p, false,
+			    "must be a non-empty string of at most %d bytes without NUL",
 			    M_STR_MAX);
 	*ret = strdup(s);
 	return *ret ? 0 : -ENOMEM;
@@ -128,8 +129,7 @@ static int host_list(struct mctx *c, const json_t *arr, const char *path, char *
 		return -ENOMEM;
 	*ret = out;
 	*ret_n = 0;
-	json_array_foreach((json_t *)arr, i, v)
-	{
+	json_array_foreach ((json_t *)arr, i, v) {
 		char p[1024], why[160];
 		size_t k;
 
@@ -150,7 +150,7 @@ static int host_list(struct mctx *c, const json_t *arr, const char *path, char *
 
 static int load_cluster(struct mctx *c, const json_t *o, struct manifest *m)
 {
-	static const char *const keys[] = { "hosts", "cidrs", NULL };
+	static const char *const keys[] = {"hosts", "cidrs", NULL};
 	json_t *hosts, *cidrs, *v;
 	size_t i;
 	int r;
@@ -176,8 +176,7 @@ static int load_cluster(struct mctx *c, const json_t *o, struct manifest *m)
 	m->cluster_cidrs = calloc(json_array_size(cidrs) + 1, sizeof(*m->cluster_cidrs));
 	if (!m->cluster_cidrs)
 		return -ENOMEM;
-	json_array_foreach(cidrs, i, v)
-	{
+	json_array_foreach (cidrs, i, v) {
 		char p[64], why[160];
 
 		snprintf(p, sizeof(p), "/cluster/cidrs/%zu", i);
@@ -192,7 +191,7 @@ static int load_cluster(struct mctx *c, const json_t *o, struct manifest *m)
 
 static int load_egress(struct mctx *c, const json_t *arr, struct manifest *m)
 {
-	static const char *const keys[] = { "host", "ports", "purpose", NULL };
+	static const char *const keys[] = {"host", "ports", "purpose", NULL};
 	size_t i;
 	json_t *e;
 	int r;
@@ -200,8 +199,7 @@ static int load_egress(struct mctx *c, const json_t *arr, struct manifest *m)
 	m->egress = calloc(json_array_size(arr) + 1, sizeof(*m->egress));
 	if (!m->egress)
 		return -ENOMEM;
-	json_array_foreach((json_t *)arr, i, e)
-	{
+	json_array_foreach ((json_t *)arr, i, e) {
 		struct m_egress *g = &m->egress[i];
 		char p[64], why[160];
 		json_t *ports, *pv;
@@ -242,8 +240,7 @@ static int load_egress(struct mctx *c, const json_t *arr, struct manifest *m)
 		g->ports = calloc(json_array_size(ports), sizeof(*g->ports));
 		if (!g->ports)
 			return -ENOMEM;
-		json_array_foreach(ports, k, pv)
-		{
+		json_array_foreach (ports, k, pv) {
 			char pp[96];
 
 			snprintf(pp, sizeof(pp), "%s/ports/%zu", p, k);
@@ -272,7 +269,7 @@ static bool env_name_ok(const char *s)
 
 static int load_secrets(struct mctx *c, const json_t *arr, struct manifest *m)
 {
-	static const char *const keys[] = { "name", "env", "sent_to", NULL };
+	static const char *const keys[] = {"name", "env", "sent_to", NULL};
 	size_t i, j;
 	json_t *e;
 	int r;
@@ -282,8 +279,7 @@ static int load_secrets(struct mctx *c, const json_t *arr, struct manifest *m)
 	m->sec_envs = calloc(json_array_size(arr) + 1, sizeof(*m->sec_envs));
 	if (!m->secrets || !m->sec_names || !m->sec_envs)
 		return -ENOMEM;
-	json_array_foreach((json_t *)arr, i, e)
-	{
+	json_array_foreach ((json_t *)arr, i, e) {
 		struct m_secret *s = &m->secrets[i];
 		char p[64], sp[96];
 		json_t *to;
@@ -316,9 +312,11 @@ static int load_secrets(struct mctx *c, const json_t *arr, struct manifest *m)
 				return -ENOMEM;
 		}
 		if (!env_name_ok(s->env)) {
-			snprintf(sp, sizeof(sp), "%s/%s", p, json_object_get(e, "env") ? "env" : "name");
+			snprintf(sp, sizeof(sp), "%s/%s", p,
+				 json_object_get(e, "env") ? "env" : "name");
 			return merr(c, sp, false,
-				    "\"%s\" is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
+				    "\"%s\" is not an environment variable name "
+				    "([A-Za-z_][A-Za-z0-9_]*)",
 				    s->env);
 		}
 		r = get_array(c, e, "sent_to", p, &to);
@@ -338,8 +336,8 @@ static int load_secrets(struct mctx *c, const json_t *arr, struct manifest *m)
 
 static int load_storage(struct mctx *c, const json_t *o, struct manifest *m)
 {
-	static const char *const keys[] = { "writable", NULL };
-	static const char *const vars[] = { "$WORKDIR", "$HOME", "$TMPDIR", NULL };
+	static const char *const keys[] = {"writable", NULL};
+	static const char *const vars[] = {"$WORKDIR", "$HOME", "$TMPDIR", NULL};
 	json_t *w, *v;
 	size_t i;
 	int r;
@@ -355,8 +353,7 @@ static int load_storage(struct mctx *c, const json_t *o, struct manifest *m)
 	m->writable = calloc(json_array_size(w) + 1, sizeof(*m->writable));
 	if (!m->writable)
 		return -ENOMEM;
-	json_array_foreach(w, i, v)
-	{
+	json_array_foreach (w, i, v) {
 		char p[64];
 		const char *s;
 		bool ok = false;
@@ -376,12 +373,14 @@ static int load_storage(struct mctx *c, const json_t *o, struct manifest *m)
 		}
 		if (strncmp(s, "~/", 2) == 0 || strcmp(s, "~") == 0)
 			ok = true;
-		if (!ok || strstr(s, "/../") || (strlen(s) >= 3 && !strcmp(s + strlen(s) - 3, "/..")) ||
-		    strlen(s) > 4096 || strlen(s) != json_string_length(v))
-			return merr(c, p, false,
-				    "\"%s\" is not an absolute path, or one starting with $WORKDIR, "
-				    "$HOME, $TMPDIR or ~/ (and without \"..\")",
-				    s);
+		if (!ok || strstr(s, "/../") ||
+		    (strlen(s) >= 3 && !strcmp(s + strlen(s) - 3, "/..")) || strlen(s) > 4096 ||
+		    strlen(s) != json_string_length(v))
+			return merr(
+				c, p, false,
+				"\"%s\" is not an absolute path, or one starting with $WORKDIR, "
+				"$HOME, $TMPDIR or ~/ (and without \"..\")",
+				s);
 		m->writable[i] = strdup(s);
 		if (!m->writable[i])
 			return -ENOMEM;
@@ -393,9 +392,9 @@ static int load_storage(struct mctx *c, const json_t *o, struct manifest *m)
 int manifest_from_json_pos(const json_t *obj, const struct jpos *pos, const char *prefix,
 			   struct manifest **ret, struct error *err)
 {
-	static const char *const keys[] = { "connector", "version", "cluster", "egress",
-					    "secrets",	 "storage", NULL };
-	struct mctx c = { .pos = pos, .prefix = prefix, .err = err };
+	static const char *const keys[] = {"connector", "version", "cluster", "egress",
+					   "secrets",	"storage", NULL};
+	struct mctx c = {.pos = pos, .prefix = prefix, .err = err};
 	struct manifest *m;
 	json_t *v;
 	int r;
@@ -447,7 +446,7 @@ int manifest_from_json(const json_t *obj, struct manifest **ret, struct error *e
 
 int manifest_load(const char *path, struct manifest **ret, struct error *err)
 {
-	struct jpos pos = { 0 };
+	struct jpos pos = {0};
 	json_t *j = NULL;
 	int r;
 

@@ -19,6 +19,16 @@ bool addr_is_ip(const char *s)
 	return s && (inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1);
 }
 
+void addr_canon(const char *in, char out[64])
+{
+	uint8_t b[16];
+
+	if (inet_pton(AF_INET6, in, b) == 1 && !memcmp(b, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) &&
+	    inet_ntop(AF_INET, b + 12, out, 64))
+		return;
+	snprintf(out, 64, "%s", in);
+}
+
 bool host_valid(const char *s)
 {
 	size_t n = strlen(s), lab = 0, k;
@@ -59,18 +69,21 @@ int host_pattern_check(const char *s, bool allow_inner_star, char *why, size_t w
 	if (s[0] == '*') {
 		if (s[1] != '.') {
 			snprintf(why, why_len,
-				 "a wildcard is \"*.\" followed by a domain (\"*.svc.cluster.local\")");
+				 "a wildcard is \"*.\" followed by a domain "
+				 "(\"*.svc.cluster.local\")");
 			return -EINVAL;
 		}
 		rest = s + 2;
 	}
 	snprintf(tmp, sizeof(tmp), "%s", rest);
 	if (!allow_inner_star && strchr(tmp, '*')) {
-		snprintf(why, why_len, "'*' is allowed only as the whole first label (\"*.example.com\")");
+		snprintf(why, why_len,
+			 "'*' is allowed only as the whole first label (\"*.example.com\")");
 		return -EINVAL;
 	}
 	for (k = 0; tmp[k]; k++)
-		if (tmp[k] == '*' && ((k > 0 && tmp[k - 1] != '.') || (tmp[k + 1] && tmp[k + 1] != '.'))) {
+		if (tmp[k] == '*' &&
+		    ((k > 0 && tmp[k - 1] != '.') || (tmp[k + 1] && tmp[k + 1] != '.'))) {
 			snprintf(why, why_len, "'*' must be a whole label");
 			return -EINVAL;
 		}
@@ -189,7 +202,7 @@ int cidr_parse(const char *s, struct cidr *ret, char *why, size_t why_len)
 
 bool cidr_contains(const struct cidr *c, const char *addr)
 {
-	uint8_t b[16] = { 0 };
+	uint8_t b[16] = {0};
 	unsigned int k;
 
 	if (c->family == AF_INET) {
@@ -218,7 +231,7 @@ bool addr_is_local(const char *addr)
 	if (inet_pton(AF_INET, addr, b) == 1)
 		return b[0] == 127 || (b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0);
 	if (inet_pton(AF_INET6, addr, b) == 1) {
-		static const uint8_t lo[16] = { [15] = 1 }, any[16] = { 0 };
+		static const uint8_t lo[16] = {[15] = 1}, any[16] = {0};
 
 		if (!memcmp(b, lo, 16) || !memcmp(b, any, 16))
 			return true;

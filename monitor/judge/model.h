@@ -68,6 +68,7 @@ struct flow {
 	long http_line;
 	int sniffed; /* enum wire_proto */
 	bool quic, cleartext;
+	bool ech; /* the ClientHello carries Encrypted Client Hello (or the older ESNI) */
 	bool dns_infra; /* DNS to the sandbox's resolver */
 	char host[256]; /* the name the run gave this address ("" when none) */
 	const char *named_by;
@@ -148,6 +149,9 @@ struct model {
 	json_t *writable; /* header.sandbox.writable */
 	struct canary *can;
 	size_t n_can;
+	/* the credentials and honey-file paths of the knowledge lists, "~/" expanded (or NULL) */
+	char **cred_pats, **honey_pats;
+	size_t n_cred_pats, n_honey_pats;
 	/* run.end */
 	bool have_end;
 	long end_line;

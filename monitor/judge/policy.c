@@ -33,10 +33,14 @@ const char *const rule_names[R__COUNT] = {
 };
 
 static const char *const klist_keys[K__COUNT] = {
-	[K_STORAGE] = "storage",	   [K_TELEMETRY] = "telemetry",
-	[K_PASTE] = "paste",		   [K_DOH] = "doh",
-	[K_METADATA] = "metadata",	   [K_CREDENTIALS] = "credentials",
-	[K_DB_PORTS] = "database_ports",   [K_REGISTRIES] = "registries",
+	[K_STORAGE] = "storage",
+	[K_TELEMETRY] = "telemetry",
+	[K_PASTE] = "paste",
+	[K_DOH] = "doh",
+	[K_METADATA] = "metadata",
+	[K_CREDENTIALS] = "credentials",
+	[K_DB_PORTS] = "database_ports",
+	[K_REGISTRIES] = "registries",
 	[K_HONEY] = "honey_files",
 };
 
@@ -48,31 +52,29 @@ struct pspec {
 };
 
 static const struct pspec *const param_specs[R__COUNT] = {
-	[R_DP1_EXPOSURE] = (const struct pspec[]){ { "search_logs", 'b' },
-						  { "search_files", 'b' },
-						  { "search_dns", 'b' },
-						  { "min_secret_len", 'i' },
-						  { NULL, 0 } },
-	[R_DP2_PLAINTEXT] = (const struct pspec[]){ { NULL, 0 } },
-	[R_DP2_TLS] = (const struct pspec[]){ { "min_version", 's' }, { NULL, 0 } },
-	[R_DP3_STORAGE] = (const struct pspec[]){ { "database_ports", 'b' }, { NULL, 0 } },
-	[R_DP3_PERSIST] = (const struct pspec[]){ { "ignore", 'S' },
-						 { "count_failed", 'b' },
-						 { NULL, 0 } },
-	[R_PRIV1_ACCESS] = (const struct pspec[]){ { NULL, 0 } },
-	[R_PRIV1_EXFIL] = (const struct pspec[]){ { NULL, 0 } },
-	[R_CC5_EGRESS] = (const struct pspec[]){ { "count_failed", 'b' }, { NULL, 0 } },
-	[R_CC5_HIDDEN] = (const struct pspec[]){ { "dns_entropy", 'n' },
-						{ "dns_min_subdomain_len", 'i' },
-						{ "dns_max_name_len", 'i' },
-						{ "dns_subdomains_per_domain", 'i' },
-						{ "dot_port", 'i' },
-						{ "quic", 'b' },
-						{ NULL, 0 } },
-	[R_CC3_DROPPED] = (const struct pspec[]){ { "loaded_extensions", 'S' }, { NULL, 0 } },
-	[R_CC1_CODE] = (const struct pspec[]){ { "code_extensions", 'S' }, { NULL, 0 } },
-	[R_SB1_ESCAPE] = (const struct pspec[]){ { "ignore_syscalls", 'S' }, { NULL, 0 } },
-	[R_MON1_INCOMPLETE] = (const struct pspec[]){ { NULL, 0 } },
+	[R_DP1_EXPOSURE] = (const struct pspec[]){{"search_logs", 'b'},
+						  {"search_files", 'b'},
+						  {"search_dns", 'b'},
+						  {"min_secret_len", 'i'},
+						  {NULL, 0}},
+	[R_DP2_PLAINTEXT] = (const struct pspec[]){{NULL, 0}},
+	[R_DP2_TLS] = (const struct pspec[]){{"min_version", 's'}, {NULL, 0}},
+	[R_DP3_STORAGE] = (const struct pspec[]){{"database_ports", 'b'}, {NULL, 0}},
+	[R_DP3_PERSIST] = (const struct pspec[]){{"ignore", 'S'}, {"count_failed", 'b'}, {NULL, 0}},
+	[R_PRIV1_ACCESS] = (const struct pspec[]){{NULL, 0}},
+	[R_PRIV1_EXFIL] = (const struct pspec[]){{NULL, 0}},
+	[R_CC5_EGRESS] = (const struct pspec[]){{"count_failed", 'b'}, {NULL, 0}},
+	[R_CC5_HIDDEN] = (const struct pspec[]){{"dns_entropy", 'n'},
+						{"dns_min_subdomain_len", 'i'},
+						{"dns_max_name_len", 'i'},
+						{"dns_subdomains_per_domain", 'i'},
+						{"dot_port", 'i'},
+						{"quic", 'b'},
+						{NULL, 0}},
+	[R_CC3_DROPPED] = (const struct pspec[]){{"loaded_extensions", 'S'}, {NULL, 0}},
+	[R_CC1_CODE] = (const struct pspec[]){{"code_extensions", 'S'}, {NULL, 0}},
+	[R_SB1_ESCAPE] = (const struct pspec[]){{"ignore_syscalls", 'S'}, {NULL, 0}},
+	[R_MON1_INCOMPLETE] = (const struct pspec[]){{NULL, 0}},
 };
 
 int rule_from_name(const char *name)
@@ -144,7 +146,7 @@ static void klist_free(struct klist *l)
 /* The sandbox helper's honey-files.json: {"files":[{"id","path",...}]}, read tolerantly. */
 static int load_honey(const char *file, struct klist *l, struct sha256 *h, struct error *err)
 {
-	struct jpos pos = { 0 };
+	struct jpos pos = {0};
 	char *text = NULL;
 	size_t len = 0, i;
 	json_t *j = NULL, *files, *e;
@@ -166,8 +168,7 @@ static int load_honey(const char *file, struct klist *l, struct sha256 *h, struc
 		json_decref(j);
 		return -ENOMEM;
 	}
-	json_array_foreach(files, i, e)
-	{
+	json_array_foreach (files, i, e) {
 		const char *id = json_string_value(json_object_get(e, "id"));
 		const char *path = json_string_value(json_object_get(e, "path"));
 
@@ -189,10 +190,10 @@ static int load_honey(const char *file, struct klist *l, struct sha256 *h, struc
 static int load_klist(const char *file, enum klist_id id, struct klist *l, struct sha256 *h,
 		      struct error *err)
 {
-	static const char *const top[] = { "description", "entries", NULL };
-	static const char *const ek[] = { "match", "addr", "path", "port", "service",
-					  "kind",  "source", NULL };
-	struct jpos pos = { 0 };
+	static const char *const top[] = {"description", "entries", NULL};
+	static const char *const ek[] = {"match",   "addr", "path",   "port",
+					 "service", "kind", "source", NULL};
+	struct jpos pos = {0};
 	char *text = NULL;
 	size_t len = 0, i;
 	json_t *j = NULL, *ents, *e;
@@ -222,8 +223,7 @@ static int load_klist(const char *file, enum klist_id id, struct klist *l, struc
 		r = -ENOMEM;
 		goto out;
 	}
-	json_array_foreach(ents, i, e)
-	{
+	json_array_foreach (ents, i, e) {
 		struct kentry *k = &l->e[i];
 		char p[64], pp[96], why[160];
 		json_t *port;
@@ -316,8 +316,7 @@ static int check_params(const json_t *params, int rid, const struct jpos *pos, c
 	if (!json_is_object(params))
 		return jerr_at(err, pos, path, false, "\"params\" must be an object, not %s",
 			       tname(params));
-	json_object_foreach((json_t *)params, key, v)
-	{
+	json_object_foreach ((json_t *)params, key, v) {
 		char p[512];
 		size_t k;
 		bool ok = true;
@@ -349,18 +348,18 @@ static int check_params(const json_t *params, int rid, const struct jpos *pos, c
 			json_t *e;
 
 			ok = json_is_array(v) && json_array_size(v) <= 1024;
-			json_array_foreach(v, i, e) if (!json_is_string(e))
-			{
-				snprintf(p, sizeof(p), "%s/%s/%zu", path, key, i);
-				return jerr_at(err, pos, p, false, "must be a string, not %s",
-					       tname(e));
-			}
+			json_array_foreach (v, i, e)
+				if (!json_is_string(e)) {
+					snprintf(p, sizeof(p), "%s/%s/%zu", path, key, i);
+					return jerr_at(err, pos, p, false,
+						       "must be a string, not %s", tname(e));
+				}
 			break;
 		}
 		}
 		if (!ok)
 			return jerr_at(err, pos, p, false, "parameter \"%s\" must be %s", key,
-				       s[k].type == 'b'   ? "true or false"
+				       s[k].type == 'b'	  ? "true or false"
 				       : s[k].type == 'n' ? "a number 0..1000000"
 				       : s[k].type == 'i' ? "an integer 0..65535"
 				       : s[k].type == 's' ? "a string"
@@ -377,8 +376,7 @@ static int strv_from(const json_t *arr, char ***ret, size_t *ret_n)
 	*ret = calloc(n + 1, sizeof(**ret));
 	if (!*ret)
 		return -ENOMEM;
-	json_array_foreach((json_t *)arr, i, e)
-	{
+	json_array_foreach ((json_t *)arr, i, e) {
 		(*ret)[i] = strdup(json_string_value(e));
 		if (!(*ret)[i])
 			return -ENOMEM;
@@ -406,7 +404,7 @@ static int parse_tls_name(const char *s, uint16_t *ret)
 	static const struct {
 		const char *n;
 		uint16_t v;
-	} t[] = { { "1.0", 0x0301 }, { "1.1", 0x0302 }, { "1.2", 0x0303 }, { "1.3", 0x0304 } };
+	} t[] = {{"1.0", 0x0301}, {"1.1", 0x0302}, {"1.2", 0x0303}, {"1.3", 0x0304}};
 	size_t k;
 
 	for (k = 0; k < ARRAY_SIZE(t); k++)
@@ -472,9 +470,8 @@ static int apply_params(struct policy *p, const struct jpos *pos, struct error *
 static int load_rule(struct policy *p, const json_t *e, size_t i, const struct jpos *pos,
 		     struct error *err)
 {
-	static const char *const keys[] = { "id",	     "section", "clause", "cvss",
-					    "cvss_reasoning", "why",	 "summary", "params",
-					    NULL };
+	static const char *const keys[] = {"id",  "section", "clause", "cvss", "cvss_reasoning",
+					   "why", "summary", "params", NULL};
 	char path[64], pp[96], why[160];
 	_cleanup_free_ char *id = NULL;
 	struct rule *ru;
@@ -498,8 +495,8 @@ static int load_rule(struct policy *p, const json_t *e, size_t i, const struct j
 		int k;
 
 		for (k = 0; k < R__COUNT; k++)
-			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", k ? ", " : "",
-						rule_names[k]);
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+						k ? ", " : "", rule_names[k]);
 		return jerr_at(err, pos, pp, false, "unknown rule id \"%s\" (known: %s)", id, list);
 	}
 	ru = &p->rules[rid];
@@ -538,8 +535,8 @@ static int load_rule(struct policy *p, const json_t *e, size_t i, const struct j
 
 int policy_load(const char *path, struct policy **ret, struct error *err)
 {
-	static const char *const top[] = { "id", "version", "title", "knowledge", "rules", NULL };
-	struct jpos pos = { 0 };
+	static const char *const top[] = {"id", "version", "title", "knowledge", "rules", NULL};
+	struct jpos pos = {0};
 	struct policy *p = NULL;
 	struct sha256 h;
 	uint8_t dig[32];
@@ -593,8 +590,7 @@ int policy_load(const char *path, struct policy **ret, struct error *err)
 		r = jerr_at(err, &pos, "/rules", false, "\"rules\" must be an array of rules");
 		goto out;
 	}
-	json_array_foreach(rules, i, e)
-	{
+	json_array_foreach (rules, i, e) {
 		r = load_rule(p, e, i, &pos, err);
 		if (r < 0)
 			goto out;
@@ -609,10 +605,9 @@ int policy_load(const char *path, struct policy **ret, struct error *err)
 				    "\"knowledge\" must be an object of list name -> file");
 			goto out;
 		}
-		json_object_foreach(know, key, v)
-		{
+		json_object_foreach (know, key, v) {
 			char kp[128], file[PATH_MAX + 512];
-			struct error kerr = { 0 };
+			struct error kerr = {0};
 			int kid;
 
 			snprintf(kp, sizeof(kp), "/knowledge/%s", key);
@@ -629,9 +624,10 @@ int policy_load(const char *path, struct policy **ret, struct error *err)
 			}
 			if (!json_is_string(v) || strstr(json_string_value(v), "..") ||
 			    json_string_value(v)[0] == '/') {
-				r = jerr_at(err, &pos, kp, false,
-					    "a knowledge file is a relative path inside the policy's "
-					    "directory");
+				r = jerr_at(
+					err, &pos, kp, false,
+					"a knowledge file is a relative path inside the policy's "
+					"directory");
 				goto out;
 			}
 			snprintf(file, sizeof(file), "%s/%s", p->dir, json_string_value(v));

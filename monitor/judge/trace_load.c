@@ -32,7 +32,7 @@ static int lerr(struct lctx *c, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int lerr(struct lctx *c, const char *field, const char *fmt, ...)
 {
-	struct jpos pos = { 0 };
+	struct jpos pos = {0};
 	unsigned int l = 1, col = 1;
 	char text[400];
 	va_list ap;
@@ -132,10 +132,10 @@ static int fb64(struct lctx *c, const json_t *ev, const char *k, bool req, uint8
 	return 0;
 }
 
-#define PUSH(arr, n, cap)                                                                          \
-	({                                                                                         \
-		int _r = array_grow((void **)&(arr), &(cap), (n) + 1, sizeof(*(arr)));             \
-		_r < 0 ? NULL : memset(&(arr)[(n)++], 0, sizeof(*(arr)));                          \
+#define PUSH(arr, n, cap)                                                              \
+	({                                                                             \
+		int _r = array_grow((void **)&(arr), &(cap), (n) + 1, sizeof(*(arr))); \
+		_r < 0 ? NULL : memset(&(arr)[(n)++], 0, sizeof(*(arr)));              \
 	})
 
 static uint64_t fkey(uint64_t id, bool udp, const char *addr, uint16_t port)
@@ -243,20 +243,29 @@ static int ev_net(struct lctx *c, const json_t *ev, const char *kind, int pid)
 	const char *proto = NULL, *addr = NULL, *dir = NULL;
 	int64_t flow = 0, port = 0, ret = 0, off = 0;
 	bool denied = false, udp, capped = false;
+	char canon[64];
 	struct flow *f;
 	uint8_t *b = NULL;
 	size_t n = 0;
 	int r;
 
-	if ((r = fint(c, ev, "flow", true, &flow)) < 0 || (r = fstr(c, ev, "proto", false, &proto)) < 0 ||
-	    (r = fstr(c, ev, "addr", false, &addr)) < 0 || (r = fint(c, ev, "port", false, &port)) < 0)
+	if ((r = fint(c, ev, "flow", true, &flow)) < 0 ||
+	    (r = fstr(c, ev, "proto", false, &proto)) < 0 ||
+	    (r = fstr(c, ev, "addr", false, &addr)) < 0 ||
+	    (r = fint(c, ev, "port", false, &port)) < 0)
 		return r;
 	if (port < 0 || port > 65535)
 		return lerr(c, "/port", "%s: port out of range", kind);
 	if (addr && strlen(addr) >= 64)
 		return lerr(c, "/addr", "%s: \"addr\" is not an address", kind);
+	if (addr) {
+		/* a JVM connects to IPv4 peers as ::ffff:a.b.c.d: one address, one form */
+		addr_canon(addr, canon);
+		addr = canon;
+	}
 	if (!strcmp(kind, "net.connect")) {
-		if ((r = fint(c, ev, "ret", false, &ret)) < 0 || (r = fbool(c, ev, "denied", &denied)) < 0)
+		if ((r = fint(c, ev, "ret", false, &ret)) < 0 ||
+		    (r = fbool(c, ev, "denied", &denied)) < 0)
 			return r;
 		if (!addr)
 			return lerr(c, "", "net.connect: missing field \"addr\"");
@@ -285,6 +294,8 @@ static int ev_net(struct lctx *c, const json_t *ev, const char *kind, int pid)
 	if (!strcmp(kind, "net.send")) {
 		json_t *bytes = json_object_get(ev, "bytes");
 
+		if (json_is_null(bytes))
+			bytes = NULL; /* the recorder did not see the datagram's size */
 		if (!addr)
 			return lerr(c, "", "net.send: missing field \"addr\"");
 		f = flow_get(m, (uint64_t)flow, true, addr, (uint16_t)port, c->line);
@@ -325,7 +336,8 @@ static int ev_net(struct lctx *c, const json_t *ev, const char *kind, int pid)
 		return 0;
 	}
 	/* net.data */
-	if ((r = fstr(c, ev, "dir", true, &dir)) < 0 || (r = fint(c, ev, "offset", false, &off)) < 0)
+	if ((r = fstr(c, ev, "dir", true, &dir)) < 0 ||
+	    (r = fint(c, ev, "offset", false, &off)) < 0)
 		return r;
 	if (strcmp(dir, "out") && strcmp(dir, "in"))
 		return lerr(c, "/dir", "net.data: \"dir\" is \"out\" or \"in\"");
@@ -344,13 +356,17 @@ static int ev_net(struct lctx *c, const json_t *ev, const char *kind, int pid)
 		f->pid = pid;
 	if (udp) {
 		bool out = !strcmp(dir, "out");
+		json_t *total = json_object_get(ev, "bytes");
+		size_t tot = json_is_integer(total) && json_integer_value(total) >= (json_int_t)n
+				     ? (size_t)json_integer_value(total)
+				     : n;
 
 		if (out) {
-			f->bytes_out += n;
+			f->bytes_out += tot;
 			if (!f->first_out_line)
 				f->first_out_line = c->line;
 		} else {
-			f->bytes_in += n;
+			f->bytes_in += tot;
 			if (!f->first_in_line)
 				f->first_in_line = c->line;
 		}
@@ -410,7 +426,8 @@ static int ev_decoded(struct lctx *c, const json_t *ev, const char *kind)
 		struct dnsrec *d;
 		json_t *addrs;
 
-		if ((r = fstr(c, ev, "name", true, &name)) < 0 || (r = fstr(c, ev, "qtype", false, &qtype)) < 0)
+		if ((r = fstr(c, ev, "name", true, &name)) < 0 ||
+		    (r = fstr(c, ev, "qtype", false, &qtype)) < 0)
 			return r;
 		addrs = json_object_get(ev, "addrs");
 		if (addrs && !json_is_array(addrs))
@@ -426,8 +443,7 @@ static int ev_decoded(struct lctx *c, const json_t *ev, const char *kind)
 			size_t i, tot = 1;
 			json_t *a;
 
-			json_array_foreach(addrs, i, a)
-			{
+			json_array_foreach (addrs, i, a) {
 				if (!json_is_string(a))
 					return lerr(c, "/addrs", "%s: addresses are strings", kind);
 				tot += strlen(json_string_value(a)) + 1;
@@ -435,8 +451,7 @@ static int ev_decoded(struct lctx *c, const json_t *ev, const char *kind)
 			d->answers = calloc(1, tot);
 			if (!d->answers)
 				return -ENOMEM;
-			json_array_foreach(addrs, i, a)
-			{
+			json_array_foreach (addrs, i, a) {
 				if (i)
 					strcat(d->answers, ",");
 				strcat(d->answers, json_string_value(a));
@@ -458,12 +473,12 @@ static int ev_decoded(struct lctx *c, const json_t *ev, const char *kind)
 		if ((r = fstr(c, ev, "sni", false, &s)) < 0)
 			return r;
 		if (vers && !json_is_array(vers))
-			return lerr(c, "/versions", "tls.client_hello: \"versions\" must be an array");
+			return lerr(c, "/versions",
+				    "tls.client_hello: \"versions\" must be an array");
 		f->t_ch = true;
 		f->t_ch_line = c->line;
 		snprintf(f->t_sni, sizeof(f->t_sni), "%s", s ? s : "");
-		json_array_foreach(vers, i, v)
-		{
+		json_array_foreach (vers, i, v) {
 			const char *vs = json_string_value(v);
 			uint16_t w = 0;
 
@@ -491,9 +506,13 @@ static int ev_decoded(struct lctx *c, const json_t *ev, const char *kind)
 			return r;
 		f->t_sh = true;
 		f->t_sh_line = c->line;
-		f->t_version = !s ? 0 : !strcmp(s, "1.3") ? 0x0304 : !strcmp(s, "1.2") ? 0x0303
-				       : !strcmp(s, "1.1") ? 0x0302 : !strcmp(s, "1.0") ? 0x0301
-				       : !strcmp(s, "SSL3.0") ? 0x0300 : 0;
+		f->t_version = !s		      ? 0
+			       : !strcmp(s, "1.3")    ? 0x0304
+			       : !strcmp(s, "1.2")    ? 0x0303
+			       : !strcmp(s, "1.1")    ? 0x0302
+			       : !strcmp(s, "1.0")    ? 0x0301
+			       : !strcmp(s, "SSL3.0") ? 0x0300
+						      : 0;
 	} else if (!strcmp(kind, "http.request") && f) {
 		if ((r = fstr(c, ev, "host", false, &s)) < 0)
 			return r;
@@ -539,7 +558,8 @@ static int ev_proc(struct lctx *c, const json_t *ev, int pid)
 	json_t *argv;
 	int r;
 
-	if ((r = fstr(c, ev, "path", true, &path)) < 0 || (r = fint(c, ev, "ppid", false, &ppid)) < 0 ||
+	if ((r = fstr(c, ev, "path", true, &path)) < 0 ||
+	    (r = fint(c, ev, "ppid", false, &ppid)) < 0 ||
 	    (r = fint(c, ev, "ret", false, &ret)) < 0)
 		return r;
 	argv = json_object_get(ev, "argv");
@@ -558,7 +578,8 @@ static int ev_proc(struct lctx *c, const json_t *ev, int pid)
 	x->line = c->line;
 	if (!x->path || !x->argv)
 		return -ENOMEM;
-	if ((r = fbool(c, ev, "memfd", &x->memfd)) < 0 || (r = fbool(c, ev, "fd_exec", &x->fd_exec)) < 0 ||
+	if ((r = fbool(c, ev, "memfd", &x->memfd)) < 0 ||
+	    (r = fbool(c, ev, "fd_exec", &x->fd_exec)) < 0 ||
 	    (r = fbool(c, ev, "written_during_run", &x->written)) < 0 ||
 	    (r = fbool(c, ev, "deleted", &x->deleted)) < 0)
 		return r;
@@ -575,22 +596,12 @@ static bool interesting_read(const struct model *m, const struct policy *p, cons
 	for (k = 0; k < m->n_can; k++)
 		if (m->can[k].file && !strcmp(m->can[k].file, path))
 			return true;
-	for (k = 0; k < p->k[K_CREDENTIALS].n; k++) {
-		char *pat = model_expand(m, p->k[K_CREDENTIALS].e[k].path);
-		bool hit = pat && path_glob(pat, path);
-
-		free(pat);
-		if (hit)
+	for (k = 0; k < m->n_cred_pats; k++)
+		if (m->cred_pats[k] && path_glob(m->cred_pats[k], path))
 			return true;
-	}
-	for (k = 0; k < p->k[K_HONEY].n; k++) {
-		char *pat = model_expand(m, p->k[K_HONEY].e[k].path);
-		bool hit = pat && !strcmp(pat, path);
-
-		free(pat);
-		if (hit)
+	for (k = 0; k < m->n_honey_pats; k++)
+		if (m->honey_pats[k] && !strcmp(m->honey_pats[k], path))
 			return true;
-	}
 	for (k = 0; k < p->p.n_load_exts; k++) {
 		size_t e = strlen(p->p.load_exts[k]);
 
@@ -611,7 +622,8 @@ static int ev_file(struct lctx *c, const json_t *ev, const char *kind, int pid)
 	bool honey = false;
 	int r;
 
-	if ((r = fstr(c, ev, "path", true, &path)) < 0 || (r = fstr(c, ev, "path2", false, &path2)) < 0 ||
+	if ((r = fstr(c, ev, "path", true, &path)) < 0 ||
+	    (r = fstr(c, ev, "path2", false, &path2)) < 0 ||
 	    (r = fint(c, ev, "ret", false, &ret)) < 0)
 		return r;
 	if (!strcmp(kind, "file.open")) {
@@ -652,8 +664,10 @@ static int ev_inventory(struct lctx *c, const json_t *ev)
 	size_t n = 0;
 	int r;
 
-	if ((r = fstr(c, ev, "path", true, &path)) < 0 || (r = fstr(c, ev, "sha256", false, &sha)) < 0 ||
-	    (r = fstr(c, ev, "change", false, &change)) < 0 || (r = fint(c, ev, "size", false, &size)) < 0)
+	if ((r = fstr(c, ev, "path", true, &path)) < 0 ||
+	    (r = fstr(c, ev, "sha256", false, &sha)) < 0 ||
+	    (r = fstr(c, ev, "change", false, &change)) < 0 ||
+	    (r = fint(c, ev, "size", false, &size)) < 0)
 		return r;
 	x = PUSH(m->inv, m->n_inv, m->inv_cap);
 	if (!x)
@@ -698,7 +712,8 @@ static int ev_simple(struct lctx *c, const json_t *ev, const char *kind, int pid
 		s->a = strdup(a);
 		s->b = args ? json_dumps(args, JSON_COMPACT) : strdup("");
 	} else if (!strcmp(kind, "log")) {
-		if ((r = fstr(c, ev, "stream", false, &a)) < 0 || (r = fstr(c, ev, "line", true, &b)) < 0)
+		if ((r = fstr(c, ev, "stream", false, &a)) < 0 ||
+		    (r = fstr(c, ev, "line", true, &b)) < 0)
 			return r;
 		if (!c->p->p.search_logs || !keep_ok(m, strlen(b)))
 			return 0;
@@ -708,7 +723,8 @@ static int ev_simple(struct lctx *c, const json_t *ev, const char *kind, int pid
 		s->a = strdup(a ? a : "stdout");
 		s->b = strdup(b);
 	} else if (!strcmp(kind, "monitor.loss")) {
-		if ((r = fint(c, ev, "lost", true, &n)) < 0 || (r = fstr(c, ev, "where", false, &a)) < 0)
+		if ((r = fint(c, ev, "lost", true, &n)) < 0 ||
+		    (r = fstr(c, ev, "where", false, &a)) < 0)
 			return r;
 		s = PUSH(m->losses, m->n_losses, m->losses_cap);
 		if (!s)
@@ -718,7 +734,8 @@ static int ev_simple(struct lctx *c, const json_t *ev, const char *kind, int pid
 		if (n > 0)
 			m->lost_total += n;
 	} else { /* file.fanotify */
-		if ((r = fstr(c, ev, "path", true, &a)) < 0 || (r = fstr(c, ev, "event", false, &b)) < 0)
+		if ((r = fstr(c, ev, "path", true, &a)) < 0 ||
+		    (r = fstr(c, ev, "event", false, &b)) < 0)
 			return r;
 		if (!interesting_read(m, c->p, a))
 			return 0;
@@ -768,22 +785,27 @@ static int load_header(struct lctx *c, json_t *h)
 
 	k = kind_of(h);
 	if (!k || strcmp(k, "header"))
-		return lerr(c, "/kind", "line 1 must be the trace header ({\"kind\":\"header\",...})");
+		return lerr(c, "/kind",
+			    "line 1 must be the trace header ({\"kind\":\"header\",...})");
 	if ((r = fint(c, h, "format", true, &fmt)) < 0)
 		return r;
 	if (fmt != 1)
-		return lerr(c, "/format", "trace format %lld is not supported (this conduct reads 1)",
+		return lerr(c, "/format",
+			    "trace format %lld is not supported (this conduct reads 1)",
 			    (long long)fmt);
-	if ((r = fstr(c, h, "started", true, &m->started)) < 0 || (r = fstr(c, h, "tool", true, &s)) < 0 ||
-	    (r = fstr(c, h, "kernel", true, &s)) < 0)
+	if ((r = fstr(c, h, "started", true, &m->started)) < 0 ||
+	    (r = fstr(c, h, "tool", true, &s)) < 0 || (r = fstr(c, h, "kernel", true, &s)) < 0)
 		return r;
 	if (parse_utc(m->started, &m->started_s) < 0)
 		return lerr(c, "/started", "header: \"started\" is not YYYY-MM-DDTHH:MM:SSZ");
 	v = json_object_get(h, "command");
 	if (!json_is_array(v))
-		return lerr(c, v ? "/command" : "", "header: \"command\" must be an array of strings");
-	json_array_foreach(v, i, sb) if (!json_is_string(sb))
-		return lerr(c, "/command", "header: \"command\" must be an array of strings");
+		return lerr(c, v ? "/command" : "",
+			    "header: \"command\" must be an array of strings");
+	json_array_foreach (v, i, sb)
+		if (!json_is_string(sb))
+			return lerr(c, "/command",
+				    "header: \"command\" must be an array of strings");
 	sb = json_object_get(h, "sandbox");
 	if (!json_is_object(sb))
 		return lerr(c, sb ? "/sandbox" : "", "header: \"sandbox\" must be an object");
@@ -800,15 +822,15 @@ static int load_header(struct lctx *c, json_t *h)
 		return lerr(c, "/manifest", "header: \"manifest\" must be an object or null");
 	v = json_object_get(h, "policy");
 	if (!json_is_object(v))
-		return lerr(c, v ? "/policy" : "", "header: \"policy\" must be {\"id\",\"sha256\"}");
+		return lerr(c, v ? "/policy" : "",
+			    "header: \"policy\" must be {\"id\",\"sha256\"}");
 	can = json_object_get(h, "canaries");
 	if (!json_is_array(can))
 		return lerr(c, can ? "/canaries" : "", "header: \"canaries\" must be an array");
 	m->can = calloc(json_array_size(can) + 1, sizeof(*m->can));
 	if (!m->can)
 		return -ENOMEM;
-	json_array_foreach(can, i, v)
-	{
+	json_array_foreach (can, i, v) {
 		const char *name, *value, *where;
 		char p[64];
 
@@ -817,9 +839,11 @@ static int load_header(struct lctx *c, json_t *h)
 		value = json_string_value(json_object_get(v, "value"));
 		where = json_string_value(json_object_get(v, "where"));
 		if (!json_is_object(v) || !name || !value || !where || !*value)
-			return lerr(c, p, "header: a canary is {\"name\",\"value\",\"where\"} strings");
+			return lerr(c, p,
+				    "header: a canary is {\"name\",\"value\",\"where\"} strings");
 		if (strcmp(where, "env") && strncmp(where, "file:", 5))
-			return lerr(c, p, "header: a canary's \"where\" is \"env\" or \"file:PATH\"");
+			return lerr(c, p,
+				    "header: a canary's \"where\" is \"env\" or \"file:PATH\"");
 		m->can[m->n_can].name = strdup(name);
 		m->can[m->n_can].value = strdup(value);
 		m->can[m->n_can].where = strdup(where);
@@ -831,6 +855,14 @@ static int load_header(struct lctx *c, json_t *h)
 		    !m->can[m->n_can - 1].where)
 			return -ENOMEM;
 	}
+	m->cred_pats = calloc(c->p->k[K_CREDENTIALS].n + 1, sizeof(char *));
+	m->honey_pats = calloc(c->p->k[K_HONEY].n + 1, sizeof(char *));
+	if (!m->cred_pats || !m->honey_pats)
+		return -ENOMEM;
+	for (i = 0; i < c->p->k[K_CREDENTIALS].n; i++)
+		m->cred_pats[m->n_cred_pats++] = model_expand(m, c->p->k[K_CREDENTIALS].e[i].path);
+	for (i = 0; i < c->p->k[K_HONEY].n; i++)
+		m->honey_pats[m->n_honey_pats++] = model_expand(m, c->p->k[K_HONEY].e[i].path);
 	m->header = json_incref(h);
 	m->header_text = strndup(c->text, c->len);
 	m->header_len = c->len;
@@ -839,7 +871,7 @@ static int load_header(struct lctx *c, json_t *h)
 
 static int handle_line(struct lctx *c)
 {
-	struct error jerr = { 0 };
+	struct error jerr = {0};
 	json_error_t je;
 	json_auto_t *ev = NULL;
 	const char *kind;
@@ -850,11 +882,12 @@ static int handle_line(struct lctx *c)
 		return error_set(c->err, EINVAL, (unsigned int)c->line, 1, "empty line");
 	r = jpos_scan(c->text, c->len, JUDGE_JSON_DEPTH_MAX, NULL, &jerr);
 	if (r < 0)
-		return error_set(c->err, EINVAL, (unsigned int)c->line, jerr.column, "%s", jerr.text);
+		return error_set(c->err, EINVAL, (unsigned int)c->line, jerr.column, "%s",
+				 jerr.text);
 	ev = json_loadb(c->text, c->len, JSON_REJECT_DUPLICATES, &je);
 	if (!ev)
-		return error_set(c->err, EINVAL, (unsigned int)c->line, (unsigned int)MAX(je.column, 1),
-				 "%s", je.text);
+		return error_set(c->err, EINVAL, (unsigned int)c->line,
+				 (unsigned int)MAX(je.column, 1), "%s", je.text);
 	if (!json_is_object(ev))
 		return error_set(c->err, EINVAL, (unsigned int)c->line, 1,
 				 "a trace line is a JSON object");
@@ -874,14 +907,15 @@ static int handle_line(struct lctx *c)
 		return ev_decoded(c, ev, kind);
 	if (!strcmp(kind, "proc.exec"))
 		return ev_proc(c, ev, (int)pid);
-	if (!strcmp(kind, "file.open") || !strcmp(kind, "file.rename") || !strcmp(kind, "file.link") ||
-	    !strcmp(kind, "file.unlink") || !strcmp(kind, "file.mkdir") || !strcmp(kind, "file.chmod") ||
+	if (!strcmp(kind, "file.open") || !strcmp(kind, "file.rename") ||
+	    !strcmp(kind, "file.link") || !strcmp(kind, "file.unlink") ||
+	    !strcmp(kind, "file.mkdir") || !strcmp(kind, "file.chmod") ||
 	    !strcmp(kind, "file.truncate"))
 		return ev_file(c, ev, kind, (int)pid);
 	if (!strcmp(kind, "file.inventory"))
 		return ev_inventory(c, ev);
-	if (!strcmp(kind, "sandbox.denied") || !strcmp(kind, "log") || !strcmp(kind, "monitor.loss") ||
-	    !strcmp(kind, "file.fanotify"))
+	if (!strcmp(kind, "sandbox.denied") || !strcmp(kind, "log") ||
+	    !strcmp(kind, "monitor.loss") || !strcmp(kind, "file.fanotify"))
 		return ev_simple(c, ev, kind, (int)pid);
 	if (!strcmp(kind, "run.end"))
 		return ev_end(c, ev);
@@ -893,7 +927,7 @@ int model_load(const char *path, const struct policy *p, struct model *m, struct
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *line = NULL;
 	_cleanup_free_ uint8_t *chunk = NULL;
-	struct lctx c = { .m = m, .p = p, .err = err };
+	struct lctx c = {.m = m, .p = p, .err = err};
 	size_t llen = 0, lcap = 0;
 	struct sha256 h;
 	uint8_t dig[32];
@@ -1052,6 +1086,12 @@ void model_fini(struct model *m)
 		free(m->can[k].file);
 	}
 	free(m->can);
+	for (k = 0; k < m->n_cred_pats; k++)
+		free(m->cred_pats[k]);
+	free(m->cred_pats);
+	for (k = 0; k < m->n_honey_pats; k++)
+		free(m->honey_pats[k]);
+	free(m->honey_pats);
 	json_decref(m->header);
 	free(m->header_text);
 	memset(m, 0, sizeof(*m));
@@ -1062,7 +1102,7 @@ char *model_expand(const struct model *m, const char *path)
 	static const struct {
 		const char *pfx;
 		int which;
-	} vars[] = { { "~/", 0 }, { "$HOME", 0 }, { "$WORKDIR", 1 }, { "$TMPDIR", 2 } };
+	} vars[] = {{"~/", 0}, {"$HOME", 0}, {"$WORKDIR", 1}, {"$TMPDIR", 2}};
 	size_t k;
 	char *out = NULL;
 
@@ -1079,8 +1119,7 @@ char *model_expand(const struct model *m, const char *path)
 		base = vars[k].which == 0 ? m->home : vars[k].which == 1 ? m->workdir : "/tmp";
 		if (!base)
 			return NULL; /* the header does not say: the entry matches nothing */
-		if (asprintf(&out, "%s%s%s", base, vars[k].pfx[0] == '~' ? "/" : "",
-			     path + n) < 0)
+		if (asprintf(&out, "%s%s%s", base, vars[k].pfx[0] == '~' ? "/" : "", path + n) < 0)
 			return NULL;
 		return out;
 	}

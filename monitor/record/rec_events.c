@@ -1030,6 +1030,45 @@ static int on_net(struct record *r, const struct ev_net *e)
 	return 0;
 }
 
+static uint64_t tuple_key(const char *addr, uint16_t port, uint16_t lport)
+{
+	char k[96];
+
+	snprintf(k, sizeof(k), "%s|%u|%u", addr, port, lport);
+	return shash(k);
+}
+
+/*
+ * A connection the run accepted: written as net.accept, and its flow is the accepting
+ * process's (by cookie, or by address and ports when no cookie existed yet).
+ */
+static int on_accept(struct record *r, const struct ev_net *e)
+{
+	uint32_t pid = ev_pid(r, &e->hdr);
+	struct rec_flow *fl = NULL;
+	char a[64];
+	json_t *f;
+
+	addr_text(e->family, e->addr, a, sizeof(a));
+	if (e->cookie) {
+		fl = flow_get(r, e->cookie);
+		if (fl) {
+			fl->pid = pid;
+			fl->proto = e->proto;
+			snprintf(fl->addr, sizeof(fl->addr), "%s", a);
+			fl->port = e->port;
+			fl->have_peer = true;
+		}
+	}
+	rmap_put(&r->accepts, tuple_key(a, e->port, e->lport), (void *)(uintptr_t)pid, NULL);
+	f = json_pack("{s:s,s:s,s:i,s:i}", "proto", proto_name(e->proto), "addr", a, "port",
+		      (int)e->port, "lport", (int)e->lport);
+	if (f)
+		jsonx_set(f, "flow", e->cookie ? json_integer((json_int_t)e->cookie) : json_null());
+	rec_emit(r, "net.accept", trace_t(r->w, e->hdr.ts_ns), pid, f);
+	return 0;
+}
+
 static int on_net_result(struct record *r, const struct ev_net_result *e)
 {
 	struct rec_held **pp, *h;
@@ -1051,7 +1090,7 @@ void rec_flush_held(struct record *r, bool all)
 	uint64_t now = now_monotonic_ns();
 	struct rec_held *h;
 
-	while ((h = r->held_connect) && (all || now - h->mono > REC_HOLD_NS)) {
+	while ((h = r->held_connect) && (all || now - h->mono > REC_HOLD_CONNECT_NS)) {
 		r->held_connect = h->next;
 		emit_connect(r, h, false, 0);
 		free(h);
@@ -1271,6 +1310,13 @@ static int on_net_data(struct record *r, const struct ev_net_data *e, size_t len
 		fl->port = e->port;
 		fl->have_peer = true;
 	}
+	if (!fl->pid && e->proto == IPPROTO_TCP) {
+		char a[64];
+
+		addr_text(e->family, e->addr, a, sizeof(a));
+		fl->pid =
+			(uint32_t)(uintptr_t)rmap_get(&r->accepts, tuple_key(a, e->port, e->lport));
+	}
 	if (e->flags & ND_DNS)
 		fl->dns = true;
 	s = &fl->s[dir];
@@ -1392,6 +1438,7 @@ void rec_tables_free(struct record *r)
 	rmap_clear(&r->written, NULL);
 	rmap_clear(&r->written_paths, NULL);
 	rmap_clear(&r->flows, flow_free);
+	rmap_clear(&r->accepts, NULL);
 	while ((h = r->held_connect)) {
 		r->held_connect = h->next;
 		free(h);
@@ -1414,6 +1461,7 @@ static const size_t min_size[EV_TYPE_MAX + 1] = {
 	[EV_NET_RESULT] = sizeof(struct ev_net_result),
 	[EV_NET_DATA] = sizeof(struct ev_net_data),
 	[EV_TLS_DATA] = sizeof(struct ev_tls_data),
+	[EV_NET_ACCEPT] = sizeof(struct ev_net),
 };
 
 static int on_tls(struct record *r, const struct ev_tls_data *e, size_t len)
@@ -1463,6 +1511,8 @@ int rec_handle(struct record *r, const void *data, size_t len)
 		return on_net_data(r, data, len);
 	case EV_TLS_DATA:
 		return on_tls(r, data, len);
+	case EV_NET_ACCEPT:
+		return on_accept(r, data);
 	}
 	return -EINVAL;
 }

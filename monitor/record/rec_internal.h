@@ -152,6 +152,7 @@ struct record {
 	struct rmap written; /* (dev << 40) ^ ino -> (void *)1: files written during the run */
 	struct rmap written_paths; /* path -> (void *)1 */
 	struct rmap flows; /* cookie -> rec_flow */
+	struct rmap accepts; /* hash of "peer|port|lport" -> pid that accepted it */
 	struct rec_held *held_connect, *held_send;
 	char **honey_paths; /* honey files (paths inside) */
 	size_t n_honey, cap_honey;
@@ -172,11 +173,14 @@ struct record {
 };
 
 #define REC_DRAIN_NS (50ull * 1000 * 1000)
+/* A sendmsg hook waits this long for its datagram (to know its size)... */
 #define REC_HOLD_NS (500ull * 1000 * 1000)
+/* ... a connect hook for its syscall's result (a blocking connect to a silent host is slow). */
+#define REC_HOLD_CONNECT_NS (30ull * 1000 * 1000 * 1000)
 
 /* rec_events.c */
 int rec_handle(struct record *r, const void *data, size_t len);
-/* Emits held connects/sends older than REC_HOLD_NS (all of them when all is set). */
+/* Emits held connects/sends older than their hold time (all of them when all is set). */
 void rec_flush_held(struct record *r, bool all);
 /* Writes the bytes of every stream not yet written (gaps included) at the end of the run. */
 void rec_flush_flows(struct record *r);

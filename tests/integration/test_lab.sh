@@ -61,6 +61,12 @@ assert_eq "$(tls 198.51.100.11 legacy.acme.example -tls1 -cipher DEFAULT@SECLEVE
 assert_eq "$(tls 198.51.100.11 legacy.acme.example)" "refused" "legacy refuses 1.2+"
 assert_eq "$(tls 203.0.113.20 acme-backups.s3.amazonaws.com)" "TLSv1.3" "s3 TLS"
 
+# DNS over HTTPS answers the lab's names from the same table as dnsmasq.
+assert_eq "$(L curl -sS --cacert "$LAB_CA" --resolve cloudflare-dns.com:443:203.0.113.53 \
+	-H 'accept: application/dns-json' \
+	'https://cloudflare-dns.com/dns-query?name=zeebe.camunda.svc&type=A' | jq -r '.Answer[0].data')" \
+	"198.51.100.30" "DoH answer"
+
 # HTTP, metadata, collector (TCP, TLS, UDP), cluster stand-in; each keeps what it got.
 assert_eq "$(L curl -sS http://198.51.100.12/)" "lab $LAB: plain HTTP" "plain HTTP"
 assert_eq "$(L curl -sS http://169.254.169.254/latest/meta-data/iam/security-credentials/)" \

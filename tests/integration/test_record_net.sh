@@ -54,6 +54,28 @@ C=$(ev '.kind == "net.connect" and .port == 4200' | jq -r .flow)
 assert_eq "$(b64cat "$C" out)" "$(python3 -c 'print(bytes(i % 251 for i in range(16384)).hex())')" "client stream out (16 KiB of 20000)"
 assert_eq "$(b64cat "$C" in)" "$(python3 -c 'print(bytes((i * 7 + i // 256) % 256 for i in range(16384)).hex())')" "client stream in"
 assert_eq "$(jq -s "[.[] | select(.kind == \"net.data\" and .flow == $C and .dir == \"out\")] | map(.offset) == (map(.offset) | sort)" "$T")" true "net.data in stream order"
+# the server side: net.accept names the accepted flow, whose bytes are the same streams mirrored
+E=$(ev '.kind == "net.accept" and .lport == 4200')
+assert_eq "$(jq -c '[.pid, .proto, .addr]' <<<"$E")" '[2,"tcp","127.0.0.1"]' "net.accept"
+S=$(jq -r .flow <<<"$E")
+assert_ne "$S" null "the accepted flow's cookie"
+assert_eq "$(b64cat "$S" in)" "$(b64cat "$C" out)" "server in = client out"
+assert_eq "$(b64cat "$S" out)" "$(b64cat "$C" in)" "server out = client in"
+
+# IPv6: connect6 and sendmsg6 on ::1, the bytes of both through cgroup_skb
+rrun v6 -- python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6); s.bind(("::1", 4500)); s.listen(1)
+c = socket.socket(socket.AF_INET6); c.connect(("::1", 4500)); c.sendall(b"v6 stream")
+a, _ = s.accept(); assert a.recv(64) == b"v6 stream"
+u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.sendto(b"v6 datagram", ("::1", 4501))
+'
+assert_eq "$(run_end_field exit_code)" 0 "the python3 client ($(cat "$SCRATCH/v6.err"))"
+assert_no_loss
+C=$(ev '.kind == "net.connect" and .addr == "::1" and .port == 4500 and .ret == 0 and .proto == "tcp"' | jq -r .flow)
+[ -n "$C" ] || fail "no net.connect to [::1]:4500"
+assert_eq "$(b64cat "$C" out)" "$(printf 'v6 stream' | od -An -tx1 | tr -d ' \n')" "IPv6 stream bytes"
+assert_eq "$(ev '.kind == "net.send" and .addr == "::1" and .port == 4501' | jq -r '"\(.bytes) \(.proto)"')" "11 udp" "IPv6 datagram"
 
 # TLS 1.3 on loopback: openssl s_server and s_client both in the sandbox; the key pair lives in
 # the run's workdir (the host's /tmp is not visible inside)
@@ -63,7 +85,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -su
 	-keyout "$K/key.pem" -out "$K/cert.pem" >/dev/null 2>&1 || fail "openssl req"
 chmod 0755 "$SCRATCH/tls" "$K"
 chmod 0644 "$K/key.pem"
-rrun tls --tls-plaintext -- /bin/sh -c "openssl s_server -quiet -naccept 1 -accept 127.0.0.1:4433 -cert $K/cert.pem -key $K/key.pem >/dev/null 2>&1 &
+rrun tls --tls-plaintext -- /bin/sh -c "sleep 4 | openssl s_server -quiet -naccept 1 -accept 127.0.0.1:4433 -cert $K/cert.pem -key $K/key.pem >/dev/null 2>&1 &
 	for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.2; (echo hello; sleep 1) | openssl s_client -quiet -tls1_3 -servername lab.example -connect 127.0.0.1:4433 >/dev/null 2>&1 && break; done; wait"
 assert_no_loss
 C=$(ev '.kind == "net.connect" and .port == 4433 and .ret == 0' | jq -r .flow | tail -n 1)

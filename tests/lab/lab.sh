@@ -32,12 +32,14 @@ HOSTS=(
 	"stats.other.example 203.0.113.40"		# undeclared but innocent: TLS (s_server -www)
 	"acme-backups.s3.amazonaws.com 203.0.113.20"	# public object-storage bucket: TLS
 	"files.pythonhosted.org 203.0.113.50"		# a package registry: TLS, serves *.py
+	"o4505.ingest.sentry.io 203.0.113.21"		# an error-tracking (telemetry) service: TLS
+	"cloudflare-dns.com 203.0.113.53"		# DNS over HTTPS (JSON API): TLS
 	"evil.example 203.0.113.66"			# the collector, and every *.evil.example
 	"metadata.google.internal 169.254.169.254"	# cloud metadata service
 )
 DNS_ADDR=198.51.100.53
 ADDRS="198.51.100.10 198.51.100.11 198.51.100.12 198.51.100.30 198.51.100.53 203.0.113.20
-203.0.113.40 203.0.113.50 203.0.113.66 169.254.169.254"
+203.0.113.21 203.0.113.40 203.0.113.50 203.0.113.53 203.0.113.66 169.254.169.254"
 
 die() { echo "lab: $*" >&2; exit 1; }
 usage() { sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -145,6 +147,14 @@ cmd_up() {
 	start registry $PY "$LAB_SRC/labd.py" registry --name files.pythonhosted.org \
 		--addr 203.0.113.50 --port 443 --cert "$crt" --key "$key" \
 		--log "$DIR/logs/registry.jsonl"
+	start sentry $PY "$LAB_SRC/labd.py" https --name o4505.ingest.sentry.io \
+		--addr 203.0.113.21 --port 443 --cert "$crt" --key "$key" --log "$DIR/logs/sentry.jsonl"
+	local zone=""
+	for h in "${HOSTS[@]}"; do
+		zone+="${h%% *}=${h##* },"
+	done
+	start doh $PY "$LAB_SRC/labd.py" doh --name cloudflare-dns.com --addr 203.0.113.53 \
+		--port 443 --cert "$crt" --key "$key" --zone "$zone" --log "$DIR/logs/doh.jsonl"
 	start collector $PY "$LAB_SRC/labd.py" collector --addr 203.0.113.66 --tcp 80,4444 \
 		--tls 443 --udp 8125,9999 --cert "$crt" --key "$key" --log "$DIR/logs/collector.jsonl"
 	start metadata $PY "$LAB_SRC/labd.py" metadata --addr 169.254.169.254 --port 80 \
@@ -153,7 +163,7 @@ cmd_up() {
 		--log "$DIR/logs/zeebe.jsonl"
 
 	wait_listening t 198.51.100.53:53 198.51.100.10:443 198.51.100.11:443 198.51.100.12:80 \
-		203.0.113.40:443 203.0.113.20:443 203.0.113.50:443 203.0.113.66:80 203.0.113.66:4444 \
+		203.0.113.40:443 203.0.113.20:443 203.0.113.21:443 203.0.113.50:443 203.0.113.53:443 203.0.113.66:80 203.0.113.66:4444 \
 		203.0.113.66:443 169.254.169.254:80 198.51.100.30:26500
 	wait_listening u 198.51.100.53:53 203.0.113.66:8125 203.0.113.66:9999
 	trap - EXIT

@@ -4,6 +4,7 @@
 
   labd.py https    --addr A --port P --cert C --key K --log FILE [--tls-min 1.2]
   labd.py registry --addr A --port P --cert C --key K --log FILE   (HTTPS, *.py -> a module)
+  labd.py doh      --addr A --port P --cert C --key K --zone N=IP,... --log FILE (DoH JSON)
   labd.py http     --addr A --port P --log FILE          (plain HTTP, any method)
   labd.py metadata --addr 169.254.169.254 --port 80 --log FILE
   labd.py collector --addr A --tcp 80,4444 --tls 443 --udp 8125 --cert C --key K --log FILE
@@ -142,6 +143,21 @@ def registry_routes():
             return 200, "text/x-python", PLUGIN
         return 404, "text/plain", b"not found"
     return {"/": module}
+
+
+# --- DNS over HTTPS (JSON API, as dns.google and cloudflare-dns.com serve it) ----------------
+
+def doh_routes(zone):
+    def query(h, path):
+        from urllib.parse import parse_qs, urlsplit
+        q = parse_qs(urlsplit(h.path).query)
+        name = (q.get("name") or [""])[0].rstrip(".").lower()
+        ans = {"Status": 3, "Question": [{"name": name + ".", "type": 1}]}
+        if name in zone:
+            ans = {"Status": 0, "Question": [{"name": name + ".", "type": 1}],
+                   "Answer": [{"name": name + ".", "type": 1, "TTL": 60, "data": zone[name]}]}
+        return 200, "application/dns-json", json.dumps(ans).encode()
+    return {"/dns-query": query, "/resolve": query}
 
 
 # --- the fake cloud metadata service -------------------------------------------------------
@@ -317,7 +333,7 @@ def serve_zeebe(args):
 def main():
     global _log_file
     ap = argparse.ArgumentParser()
-    ap.add_argument("role", choices=["https", "registry", "http", "metadata", "collector", "zeebe"])
+    ap.add_argument("role", choices=["https", "doh", "registry", "http", "metadata", "collector", "zeebe"])
     ap.add_argument("--addr", required=True)
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--name", default="")
@@ -327,12 +343,16 @@ def main():
     ap.add_argument("--tcp", default="")
     ap.add_argument("--tls", default="")
     ap.add_argument("--udp", default="")
+    ap.add_argument("--zone", default="", help="doh: name=addr,name=addr")
     ap.add_argument("--log", required=True)
     args = ap.parse_args()
     _log_file = open(args.log, "a", buffering=1)
     name = args.name or args.role
     if args.role == "https":
         serve_http(args, name, tls_min=args.tls_min)
+    elif args.role == "doh":
+        zone = dict(kv.split("=", 1) for kv in args.zone.split(",") if "=" in kv)
+        serve_http(args, name, tls_min="1.2", routes=doh_routes(zone))
     elif args.role == "registry":
         serve_http(args, name, tls_min="1.2", routes=registry_routes())
     elif args.role == "http":

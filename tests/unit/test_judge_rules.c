@@ -21,11 +21,10 @@ static void canon(const json_t *r, char *out, size_t n)
 	json_t *f, *e;
 
 	off = (size_t)snprintf(out, n, "%s:", json_string_value(json_object_get(r, "verdict")));
-	json_array_foreach(json_object_get(r, "findings"), i, f)
-	{
+	json_array_foreach (json_object_get(r, "findings"), i, f) {
 		off += (size_t)snprintf(out + off, n - off, " %s@",
 					json_string_value(json_object_get(f, "rule")));
-		json_array_foreach(json_object_get(f, "evidence"), j, e)
+		json_array_foreach (json_object_get(f, "evidence"), j, e)
 			off += (size_t)snprintf(out + off, n - off, "%s%lld", j ? "," : "",
 						(long long)json_integer_value(e));
 	}
@@ -36,45 +35,46 @@ static const struct {
 	const char *expect;
 } cases[] = {
 	/* the secret to its declared host over TLS 1.3: nothing (look-alike of the next) */
-	{ "tls13_declared.jsonl", "pass:" },
-	{ "tls13_undeclared.jsonl",
-	  "fail: PRIV-1.credential-exfiltration@4,7 CC-5.undeclared-egress@4,5" },
+	{"tls13_declared.jsonl", "pass:"},
+	{"tls13_undeclared.jsonl",
+	 "fail: PRIV-1.credential-exfiltration@4,7 CC-5.undeclared-egress@4,5"},
 	/* cleartext to the declared host on an undeclared port: exposure, not exfiltration */
-	{ "http_secret.jsonl",
-	  "fail: DP-1.secret-exposure@4,5 DP-2.plaintext@4,5 CC-5.undeclared-egress@4,5" },
-	{ "tls10.jsonl", "fail: DP-2.tls-version@5,6 DP-2.tls-version@8" },
+	{"http_secret.jsonl",
+	 "fail: DP-1.secret-exposure@4,5 DP-2.plaintext@4,5 CC-5.undeclared-egress@4,5"},
+	{"tls10.jsonl", "fail: DP-2.tls-version@5,6 DP-2.tls-version@8"},
 	/* raw IP without SNI; the raw IP in the cluster CIDR (line 5) raises nothing */
-	{ "rawip.jsonl",
-	  "fail: CC-5.hidden-channel@2 CC-5.hidden-channel@2,3 CC-5.undeclared-egress@2,3" },
-	{ "storage.jsonl", "fail: DP-3.external-storage@4,5 CC-5.undeclared-egress@4,5" },
-	{ "storage_declared.jsonl", "pass:" },
+	{"rawip.jsonl",
+	 "fail: CC-5.hidden-channel@2 CC-5.hidden-channel@2,3 CC-5.undeclared-egress@2,3"},
+	{"storage.jsonl", "fail: DP-3.external-storage@4,5 CC-5.undeclared-egress@4,5"},
+	{"storage_declared.jsonl", "pass:"},
 	/* hex in DNS labels; the ordinary lookup (line 4) raises nothing */
-	{ "dns_tunnel.jsonl",
-	  "fail: PRIV-1.credential-exfiltration@2 DP-1.secret-exposure@2 CC-5.hidden-channel@2" },
-	{ "doh.jsonl",
-	  "fail: CC-5.hidden-channel@4,5 CC-5.hidden-channel@7,8 CC-5.undeclared-egress@4,5 "
-	  "CC-5.undeclared-egress@7,8" },
+	{"dns_tunnel.jsonl",
+	 "fail: PRIV-1.credential-exfiltration@2 DP-1.secret-exposure@2 CC-5.hidden-channel@2"},
+	{"doh.jsonl",
+	 "fail: CC-5.hidden-channel@4,5 CC-5.hidden-channel@7,8 CC-5.undeclared-egress@4,5 "
+	 "CC-5.undeclared-egress@7,8"},
 	/* /tmp is declared (lines 2, 10 raise nothing); /usr/bin/curl (line 8) is not dropped */
-	{ "files.jsonl",
-	  "fail: CC-3.dropped-code@4,6 CC-3.dropped-code@7 CC-1.undeclared-code@9 "
-	  "DP-3.local-persistence@3" },
+	{"files.jsonl", "fail: CC-3.dropped-code@4,6 CC-3.dropped-code@7 CC-1.undeclared-code@9 "
+			"DP-3.local-persistence@3"},
 	/* its own environ (lines 4, 5) and its own config (line 6) raise nothing */
-	{ "access.jsonl",
-	  "fail: PRIV-1.credential-access@2 PRIV-1.credential-access@3 PRIV-1.credential-access@7 "
-	  "CC-5.hidden-channel@7 CC-5.undeclared-egress@7" },
+	{"access.jsonl",
+	 "fail: PRIV-1.credential-access@2 PRIV-1.credential-access@3 PRIV-1.credential-access@7 "
+	 "CC-5.hidden-channel@7 CC-5.undeclared-egress@7"},
 	/* a honey credential has no legitimate recipient, TLS 1.3 or not */
-	{ "honey_log.jsonl", "fail: PRIV-1.credential-exfiltration@4,7 DP-1.secret-exposure@8" },
-	{ "sandbox_loss.jsonl",
-	  "incomplete: SB-1.escape-attempt@2,4 SB-1.escape-attempt@3 MON-1.incomplete@5,6" },
+	{"honey_log.jsonl", "fail: PRIV-1.credential-exfiltration@4,7 DP-1.secret-exposure@8"},
+	{"sandbox_loss.jsonl",
+	 "incomplete: SB-1.escape-attempt@2,4 SB-1.escape-attempt@3 MON-1.incomplete@5,6"},
 	/* QUIC outside; cleartext UDP to the cluster (line 5) raises nothing */
-	{ "quic.jsonl", "fail: CC-5.hidden-channel@4 CC-5.undeclared-egress@4" },
-	{ "timeout.jsonl", "incomplete: MON-1.incomplete@3" },
-	{ "download.jsonl",
-	  "fail: DP-2.plaintext@4,5 CC-5.undeclared-egress@4,5 CC-1.undeclared-code@5,6" },
+	{"quic.jsonl", "fail: CC-5.hidden-channel@4 CC-5.undeclared-egress@4"},
+	{"timeout.jsonl", "incomplete: MON-1.incomplete@3"},
+	{"download.jsonl",
+	 "fail: DP-2.plaintext@4,5 CC-5.undeclared-egress@4,5 CC-1.undeclared-code@5,6"},
 	/* a long secret wrapped by base64(1) over lines 3-9: its distinctive part (the bytes no
 	 * other canary shares, 256-350) is on lines 7-9, the first such 64-byte window on 7-8; the
 	 * honey credential sharing its first 318 characters is not reported */
-	{ "log_wrapped.jsonl", "fail: DP-1.secret-exposure@7,8" },
+	{"log_wrapped.jsonl", "fail: DP-1.secret-exposure@7,8"},
+	/* Encrypted Client Hello to the declared host (tls13_declared.jsonl is the look-alike) */
+	{ "ech.jsonl", "fail: CC-5.hidden-channel@4,5" },
 };
 
 TEST(catalog)
@@ -83,7 +83,7 @@ TEST(catalog)
 	json_t *r = NULL;
 
 	for (k = 0; k < ARRAY_SIZE(cases); k++) {
-		struct error err = { 0 };
+		struct error err = {0};
 		char got[2048];
 
 		{
@@ -133,7 +133,7 @@ cleanup:
 TEST(manifest_override)
 {
 	struct manifest *m = NULL;
-	struct error err = { 0 };
+	struct error err = {0};
 	json_t *r = NULL, *man;
 	char got[1024];
 
@@ -155,7 +155,7 @@ cleanup:
 /* The report: deterministic, deadlines from the run's start, observed inventory. */
 TEST(report_shape)
 {
-	struct error err = { 0 };
+	struct error err = {0};
 	json_t *a = NULL, *b = NULL, *f, *c;
 	char *sa = NULL, *sb = NULL;
 
@@ -168,10 +168,12 @@ TEST(report_shape)
 	ASSERT_STR_EQ(json_string_value(json_object_get(f, "severity")), "critical");
 	ASSERT_EQ(json_real_value(json_object_get(json_object_get(f, "cvss"), "score")) * 10, 100);
 	/* started 2026-11-26T10:00:00Z; critical: 24 h, 48 h, 4 weeks */
-	ASSERT_STR_EQ(json_string_value(json_object_get(json_object_get(f, "deadlines"), "acknowledge")),
-		      "2026-11-27T10:00:00Z");
-	ASSERT_STR_EQ(json_string_value(json_object_get(json_object_get(f, "deadlines"), "mitigate")),
-		      "2026-11-28T10:00:00Z");
+	ASSERT_STR_EQ(
+		json_string_value(json_object_get(json_object_get(f, "deadlines"), "acknowledge")),
+		"2026-11-27T10:00:00Z");
+	ASSERT_STR_EQ(
+		json_string_value(json_object_get(json_object_get(f, "deadlines"), "mitigate")),
+		"2026-11-28T10:00:00Z");
 	ASSERT_STR_EQ(json_string_value(json_object_get(json_object_get(f, "deadlines"), "fix")),
 		      "2026-12-24T10:00:00Z");
 	c = json_array_get(json_object_get(json_object_get(a, "observed"), "connections"), 0);
@@ -179,10 +181,16 @@ TEST(report_shape)
 	ASSERT_STR_EQ(json_string_value(json_object_get(c, "named_by")), "dns");
 	ASSERT_STR_EQ(json_string_value(json_object_get(c, "tls")), "1.3");
 	ASSERT_STR_EQ(json_string_value(json_object_get(c, "declared")), "egress");
-	ASSERT_EQ(json_array_size(json_object_get(json_object_get(a, "observed"), "connections")), 1);
-	ASSERT_STR_EQ(json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(a, "observed"), "honey_files_touched"), 0), "path")),
+	ASSERT_EQ(json_array_size(json_object_get(json_object_get(a, "observed"), "connections")),
+		  1);
+	ASSERT_STR_EQ(json_string_value(json_object_get(
+			      json_array_get(json_object_get(json_object_get(a, "observed"),
+							     "honey_files_touched"),
+					     0),
+			      "path")),
 		      "/root/.aws/credentials");
-	ASSERT_EQ(json_integer_value(json_object_get(json_object_get(a, "summary"), "critical")), 1);
+	ASSERT_EQ(json_integer_value(json_object_get(json_object_get(a, "summary"), "critical")),
+		  1);
 	ASSERT_EQ(json_integer_value(json_object_get(json_object_get(a, "summary"), "high")), 1);
 	ASSERT_EQ(json_integer_value(json_object_get(json_object_get(a, "summary"), "events")), 9);
 	ASSERT_EQ(judge_max_severity(a), SEV_CRITICAL);
@@ -196,14 +204,14 @@ cleanup:
 /* A low finding has no deadlines (the guidelines accept Low) and says so. */
 TEST(low_has_no_deadlines)
 {
-	struct error err = { 0 };
+	struct error err = {0};
 	json_t *r = NULL, *f = NULL, *e;
 	size_t i;
 
 	ASSERT_EQ(judge_check_file(FIX "files.jsonl", NULL, pol, &r, &err), 0);
-	json_array_foreach(json_object_get(r, "findings"), i, e)
-	{
-		if (!strcmp(json_string_value(json_object_get(e, "rule")), "DP-3.local-persistence"))
+	json_array_foreach (json_object_get(r, "findings"), i, e) {
+		if (!strcmp(json_string_value(json_object_get(e, "rule")),
+			    "DP-3.local-persistence"))
 			f = e;
 	}
 	ASSERT_TRUE(f != NULL);
@@ -216,7 +224,7 @@ cleanup:
 
 int main(void)
 {
-	struct error err = { 0 };
+	struct error err = {0};
 
 	if (policy_load("policies/marketplace.json", &pol, &err) < 0) {
 		printf("cannot load the policy: %u:%u: %s\n", err.line, err.column, err.text);

@@ -37,57 +37,61 @@ static const struct {
 	unsigned int line, col;
 	const char *msg;
 } bad[] = {
-	{ "unknown field", "{\n  \"connector\": \"a\",\n  \"version\": \"1\",\n  \"egres\": []\n}\n", 4,
-	  3, "unknown field \"egres\"" },
-	{ "unknown nested field",
-	  "{\"connector\":\"a\",\"version\":\"1\",\n \"egress\":[{\"host\":\"x.example\",\"prot\":[1]}]}",
-	  2, 32, "unknown field \"prot\"" },
-	{ "wrong type", "{\"connector\": \"a\", \"version\": 1}", 1, 31, "must be a string" },
-	{ "wrong type of a list", "{\"connector\":\"a\",\"version\":\"1\",\"egress\":{}}", 1, 41,
-	  "must be an array" },
-	{ "duplicate key", "{\"connector\":\"a\",\"connector\":\"b\",\"version\":\"1\"}", 1, 18,
-	  "duplicate key \"connector\"" },
-	{ "missing required field", "{\n  \"connector\": \"a\"\n}", 1, 1,
-	  "missing required field \"version\"" },
-	{ "bad CIDR (host bits)",
-	  "{\"connector\":\"a\",\"version\":\"1\",\n\"cluster\":{\"cidrs\":[\"10.0.0.1/8\"]}}", 2, 21,
-	  "host bits set" },
-	{ "bad CIDR (prefix)",
-	  "{\"connector\":\"a\",\"version\":\"1\",\"cluster\":{\"cidrs\":[\"10.0.0.0/33\"]}}", 1, 52,
-	  "prefix length" },
-	{ "bad CIDR (address)",
-	  "{\"connector\":\"a\",\"version\":\"1\",\"cluster\":{\"cidrs\":[\"10.0.0/8\"]}}", 1, 52,
-	  "not an IPv4 or IPv6 address" },
-	{ "wildcard inside a label",
-	  "{\"connector\":\"a\",\"version\":\"1\",\"cluster\":{\"hosts\":[\"a*b.example\"]}}", 1,
-	  52, "bad host \"a*b.example\"" },
-	{ "bare wildcard", "{\"connector\":\"a\",\"version\":\"1\",\"cluster\":{\"hosts\":[\"*\"]}}",
-	  1, 52, "bad host \"*\"" },
-	{ "double wildcard",
-	  "{\"connector\":\"a\",\"version\":\"1\",\"egress\":[{\"host\":\"**.x.example\"}]}", 1, 50,
-	  "bad host \"**.x.example\"" },
-	{ "wildcard over a TLD", "{\"connector\":\"a\",\"version\":\"1\",\"egress\":[{\"host\":\"*.com\"}]}",
-	  1, 50, "at least two labels" },
-	{ "port out of range",
-	  "{\"connector\":\"a\",\"version\":\"1\",\"egress\":[{\"host\":\"a.example\",\"ports\":[443,70000]}]}",
-	  1, 75, "1..65535" },
-	{ "bad env name",
-	  "{\"connector\":\"a\",\"version\":\"1\",\"secrets\":[{\"name\":\"T\",\"env\":\"A-B\"}]}", 1,
-	  61, "not an environment variable name" },
-	{ "relative writable path",
-	  "{\"connector\":\"a\",\"version\":\"1\",\"storage\":{\"writable\":[\"data\"]}}", 1, 55,
-	  "not an absolute path" },
-	{ "secret declared twice",
-	  "{\"connector\":\"a\",\"version\":\"1\",\"secrets\":[{\"name\":\"T\"},{\"name\":\"T\"}]}", 1,
-	  64, "declared twice" },
-	{ "root not an object", "[]", 1, 1, "must be a JSON object" },
-	{ "trailing comma", "{\"connector\":\"a\",}", 1, 18, "object key (a string) expected" },
-	{ "unterminated", "{\"connector\":\"a\"", 1, 17, "',' or '}' expected" },
-	{ "NUL in a key", "{\"conn\\u0000ector\":\"a\"}", 1, 7, "NUL (\\u0000) in an object key" },
-	{ "invalid UTF-8", "{\"connector\":\"a\xff\",\"version\":\"1\"}", 1, 16, "invalid UTF-8" },
-	{ "garbage after the value", "{\"connector\":\"a\",\"version\":\"1\"} x", 1, 33,
-	  "after the JSON value" },
-	{ "byte order mark", "\xef\xbb\xbf{}", 1, 1, "byte order mark" },
+	{"unknown field", "{\n  \"connector\": \"a\",\n  \"version\": \"1\",\n  \"egres\": []\n}\n",
+	 4, 3, "unknown field \"egres\""},
+	{"unknown nested field",
+	 "{\"connector\":\"a\",\"version\":\"1\",\n "
+	 "\"egress\":[{\"host\":\"x.example\",\"prot\":[1]}]}",
+	 2, 32, "unknown field \"prot\""},
+	{"wrong type", "{\"connector\": \"a\", \"version\": 1}", 1, 31, "must be a string"},
+	{"wrong type of a list", "{\"connector\":\"a\",\"version\":\"1\",\"egress\":{}}", 1, 41,
+	 "must be an array"},
+	{"duplicate key", "{\"connector\":\"a\",\"connector\":\"b\",\"version\":\"1\"}", 1, 18,
+	 "duplicate key \"connector\""},
+	{"missing required field", "{\n  \"connector\": \"a\"\n}", 1, 1,
+	 "missing required field \"version\""},
+	{"bad CIDR (host bits)",
+	 "{\"connector\":\"a\",\"version\":\"1\",\n\"cluster\":{\"cidrs\":[\"10.0.0.1/8\"]}}", 2,
+	 21, "host bits set"},
+	{"bad CIDR (prefix)",
+	 "{\"connector\":\"a\",\"version\":\"1\",\"cluster\":{\"cidrs\":[\"10.0.0.0/33\"]}}", 1, 52,
+	 "prefix length"},
+	{"bad CIDR (address)",
+	 "{\"connector\":\"a\",\"version\":\"1\",\"cluster\":{\"cidrs\":[\"10.0.0/8\"]}}", 1, 52,
+	 "not an IPv4 or IPv6 address"},
+	{"wildcard inside a label",
+	 "{\"connector\":\"a\",\"version\":\"1\",\"cluster\":{\"hosts\":[\"a*b.example\"]}}", 1, 52,
+	 "bad host \"a*b.example\""},
+	{"bare wildcard", "{\"connector\":\"a\",\"version\":\"1\",\"cluster\":{\"hosts\":[\"*\"]}}",
+	 1, 52, "bad host \"*\""},
+	{"double wildcard",
+	 "{\"connector\":\"a\",\"version\":\"1\",\"egress\":[{\"host\":\"**.x.example\"}]}", 1, 50,
+	 "bad host \"**.x.example\""},
+	{"wildcard over a TLD",
+	 "{\"connector\":\"a\",\"version\":\"1\",\"egress\":[{\"host\":\"*.com\"}]}", 1, 50,
+	 "at least two labels"},
+	{"port out of range",
+	 "{\"connector\":\"a\",\"version\":\"1\",\"egress\":[{\"host\":\"a.example\",\"ports\":["
+	 "443,70000]}]}",
+	 1, 75, "1..65535"},
+	{"bad env name",
+	 "{\"connector\":\"a\",\"version\":\"1\",\"secrets\":[{\"name\":\"T\",\"env\":\"A-B\"}]}",
+	 1, 61, "not an environment variable name"},
+	{"relative writable path",
+	 "{\"connector\":\"a\",\"version\":\"1\",\"storage\":{\"writable\":[\"data\"]}}", 1, 55,
+	 "not an absolute path"},
+	{"secret declared twice",
+	 "{\"connector\":\"a\",\"version\":\"1\",\"secrets\":[{\"name\":\"T\"},{\"name\":\"T\"}]}",
+	 1, 64, "declared twice"},
+	{"root not an object", "[]", 1, 1, "must be a JSON object"},
+	{"trailing comma", "{\"connector\":\"a\",}", 1, 18, "object key (a string) expected"},
+	{"unterminated", "{\"connector\":\"a\"", 1, 17, "',' or '}' expected"},
+	{"NUL in a key", "{\"conn\\u0000ector\":\"a\"}", 1, 7, "NUL (\\u0000) in an object key"},
+	{"NUL in a value", "{\"connector\":\"a\\u0000b\"}", 1, 16, "NUL (\\u0000) in a string"},
+	{"invalid UTF-8", "{\"connector\":\"a\xff\",\"version\":\"1\"}", 1, 16, "invalid UTF-8"},
+	{"garbage after the value", "{\"connector\":\"a\",\"version\":\"1\"} x", 1, 33,
+	 "after the JSON value"},
+	{"byte order mark", "\xef\xbb\xbf{}", 1, 1, "byte order mark"},
 };
 
 TEST(malformed)
@@ -96,11 +100,12 @@ TEST(malformed)
 
 	for (k = 0; k < ARRAY_SIZE(bad); k++) {
 		struct manifest *m = NULL;
-		struct error err = { 0 };
+		struct error err = {0};
 		char path[128];
 		int r;
 
-		ASSERT_EQ(write_tmp("m.json", bad[k].text, strlen(bad[k].text), path, sizeof(path)), 0);
+		ASSERT_EQ(write_tmp("m.json", bad[k].text, strlen(bad[k].text), path, sizeof(path)),
+			  0);
 		r = manifest_load(path, &m, &err);
 		manifest_free(m);
 		if (r != -EINVAL)
@@ -119,7 +124,7 @@ cleanup:
 TEST(deep_nesting)
 {
 	struct manifest *m = NULL;
-	struct error err = { 0 };
+	struct error err = {0};
 	char path[128], *text = NULL;
 	size_t n = 10000;
 
@@ -142,7 +147,7 @@ cleanup:
 TEST(huge_file)
 {
 	struct manifest *m = NULL;
-	struct error err = { 0 };
+	struct error err = {0};
 	char path[128];
 	int fd;
 
@@ -162,7 +167,7 @@ cleanup:
 TEST(missing_file)
 {
 	struct manifest *m = NULL;
-	struct error err = { 0 };
+	struct error err = {0};
 
 	ASSERT_EQ(manifest_load("/nonexistent/m.json", &m, &err), -ENOENT);
 	ASSERT_TRUE(strstr(err.text, "cannot read") != NULL);
@@ -173,7 +178,7 @@ cleanup:
 TEST(good)
 {
 	struct manifest *m = NULL, *m2 = NULL;
-	struct error err = { 0 };
+	struct error err = {0};
 	const char *const *names = NULL, *const *envs = NULL;
 	json_t *j = NULL;
 

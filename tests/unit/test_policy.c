@@ -40,54 +40,124 @@ static const struct {
 	const char *msg;
 	const char *knowledge; /* k.json next to the policy, or NULL */
 } bad[] = {
-	{ "unknown rule id",
-	  "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-9.bogus\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}}\n]}",
-	  3, 7, "unknown rule id \"DP-9.bogus\"", NULL },
-	{ "bad CVSS vector",
-	  "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:Q/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}}\n]}",
-	  3, 76, "bad CVSS vector", NULL },
-	{ "CVSS scoring 0",
-	  "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}}\n]}",
-	  3, 76, "scores 0.0", NULL },
-	{ "unknown parameter",
-	  "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_versoin\":\"1.2\"}}\n]}",
-	  3, 178, "unknown parameter \"min_versoin\"", NULL },
-	{ "parameter of the wrong type",
-	  "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":12}}\n]}",
-	  3, 192, "must be a string", NULL },
-	{ "rule twice",
-	  "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}},\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}}\n]}",
-	  4, 7, "defined twice", NULL },
-	{ "missing clause",
-	  "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}}\n]}",
-	  3, 1, "missing required field \"clause\"", NULL },
-	{ "unknown top-level field",
-	  "{\"id\":\"p\",\"version\":\"1\",\"owner\":\"x\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}}\n]}",
-	  1, 25, "unknown field \"owner\"", NULL },
-	{ "unknown knowledge list",
-	  "{\"id\":\"p\",\"version\":\"1\",\"knowledge\":{\"pastes\":\"k.json\"},\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}}\n]}",
-	  1, 38, "unknown knowledge list \"pastes\"", NULL },
-	{ "knowledge outside the policy directory",
-	  "{\"id\":\"p\",\"version\":\"1\",\"knowledge\":{\"paste\":\"../k.json\"},\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}}\n]}",
-	  1, 46, "relative path inside", NULL },
-	{ "bad knowledge pattern",
-	  "{\"id\":\"p\",\"version\":\"1\",\"knowledge\":{\"paste\":\"k.json\"},\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}}\n]}",
-	  1, 46, "k.json:3:11: bad host pattern \"a*b.example\"", "{\"description\":\"d\",\"entries\":[\n {\"match\":\"ok.example\",\"service\":\"s\",\"source\":\"x\"},\n {\"match\":\"a*b.example\",\"service\":\"s\",\"source\":\"x\"}]}" },
-	{ "bad knowledge address",
-	  "{\"id\":\"p\",\"version\":\"1\",\"knowledge\":{\"metadata\":\"k.json\"},\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}}\n]}",
-	  1, 49, "k.json:1:53: \"169.254.169\" is not an IP address", "{\"description\":\"d\",\"entries\":[{\"service\":\"s\",\"addr\":\"169.254.169\",\"source\":\"x\"}]}" },
-	{ "knowledge entry without source",
-	  "{\"id\":\"p\",\"version\":\"1\",\"knowledge\":{\"storage\":\"k.json\"},\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}}\n]}",
-	  1, 48, "k.json:1:31: missing required field \"source\"", "{\"description\":\"d\",\"entries\":[{\"match\":\"a.example\",\"service\":\"s\"}]}" },
-	{ "knowledge entry with two selectors",
-	  "{\"id\":\"p\",\"version\":\"1\",\"knowledge\":{\"storage\":\"k.json\"},\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}}\n]}",
-	  1, 48, "k.json:1:31: an entry has exactly one of", "{\"description\":\"d\",\"entries\":[{\"match\":\"a.example\",\"path\":\"/x\",\"service\":\"s\",\"source\":\"x\"}]}" },
-	{ "duplicate key",
-	  "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection 2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"why\":\"v\",\"summary\":\"s\",\"params\":{\"min_version\":\"1.2\"}}\n]}",
-	  3, 154, "duplicate key \"why\"", NULL },
-	{ "no rules",
-	  "{\"id\":\"p\",\"version\":\"1\"}",
-	  1, 1, "missing required field \"rules\"", NULL },
+	{"unknown rule id",
+	 "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-9.bogus\",\"section\":\"Data "
+	 "Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":\"1.2\"}}\n]}",
+	 3, 7, "unknown rule id \"DP-9.bogus\"", NULL},
+	{"bad CVSS vector",
+	 "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":"
+	 "\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:Q/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":\"1.2\"}}\n]}",
+	 3, 76, "bad CVSS vector", NULL},
+	{"CVSS scoring 0",
+	 "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":"
+	 "\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":\"1.2\"}}\n]}",
+	 3, 76, "scores 0.0", NULL},
+	{"unknown parameter",
+	 "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":"
+	 "\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "versoin\":\"1.2\"}}\n]}",
+	 3, 178, "unknown parameter \"min_versoin\"", NULL},
+	{"parameter of the wrong type",
+	 "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":"
+	 "\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":12}}\n]}",
+	 3, 192, "must be a string", NULL},
+	{"rule twice",
+	 "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":"
+	 "\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":\"1.2\"}},\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":\"1.2\"}}\n]}",
+	 4, 7, "defined twice", NULL},
+	{"missing clause",
+	 "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":"
+	 "\"Data Protection "
+	 "2\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":\"1.2\"}}\n]}",
+	 3, 1, "missing required field \"clause\"", NULL},
+	{"unknown top-level field",
+	 "{\"id\":\"p\",\"version\":\"1\",\"owner\":\"x\",\n\"rules\":[\n{\"id\":\"DP-2.tls-"
+	 "version\",\"section\":\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":\"1.2\"}}\n]}",
+	 1, 25, "unknown field \"owner\"", NULL},
+	{"unknown knowledge list",
+	 "{\"id\":\"p\",\"version\":\"1\",\"knowledge\":{\"pastes\":\"k.json\"},\n\"rules\":[\n{"
+	 "\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":\"1.2\"}}\n]}",
+	 1, 38, "unknown knowledge list \"pastes\"", NULL},
+	{"knowledge outside the policy directory",
+	 "{\"id\":\"p\",\"version\":\"1\",\"knowledge\":{\"paste\":\"../"
+	 "k.json\"},\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":\"1.2\"}}\n]}",
+	 1, 46, "relative path inside", NULL},
+	{"bad knowledge pattern",
+	 "{\"id\":\"p\",\"version\":\"1\",\"knowledge\":{\"paste\":\"k.json\"},\n\"rules\":[\n{"
+	 "\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":\"1.2\"}}\n]}",
+	 1, 46, "k.json:3:11: bad host pattern \"a*b.example\"",
+	 "{\"description\":\"d\",\"entries\":[\n "
+	 "{\"match\":\"ok.example\",\"service\":\"s\",\"source\":\"x\"},\n "
+	 "{\"match\":\"a*b.example\",\"service\":\"s\",\"source\":\"x\"}]}"},
+	{"bad knowledge address",
+	 "{\"id\":\"p\",\"version\":\"1\",\"knowledge\":{\"metadata\":\"k.json\"},\n\"rules\":[\n{"
+	 "\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":\"1.2\"}}\n]}",
+	 1, 49, "k.json:1:53: \"169.254.169\" is not an IP address",
+	 "{\"description\":\"d\",\"entries\":[{\"service\":\"s\",\"addr\":\"169.254.169\","
+	 "\"source\":\"x\"}]}"},
+	{"knowledge entry without source",
+	 "{\"id\":\"p\",\"version\":\"1\",\"knowledge\":{\"storage\":\"k.json\"},\n\"rules\":[\n{"
+	 "\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":\"1.2\"}}\n]}",
+	 1, 48, "k.json:1:31: missing required field \"source\"",
+	 "{\"description\":\"d\",\"entries\":[{\"match\":\"a.example\",\"service\":\"s\"}]}"},
+	{"knowledge entry with two selectors",
+	 "{\"id\":\"p\",\"version\":\"1\",\"knowledge\":{\"storage\":\"k.json\"},\n\"rules\":[\n{"
+	 "\"id\":\"DP-2.tls-version\",\"section\":\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"summary\":\"s\",\"params\":{\"min_"
+	 "version\":\"1.2\"}}\n]}",
+	 1, 48, "k.json:1:31: an entry has exactly one of",
+	 "{\"description\":\"d\",\"entries\":[{\"match\":\"a.example\",\"path\":\"/"
+	 "x\",\"service\":\"s\",\"source\":\"x\"}]}"},
+	{"duplicate key",
+	 "{\"id\":\"p\",\"version\":\"1\",\n\"rules\":[\n{\"id\":\"DP-2.tls-version\",\"section\":"
+	 "\"Data Protection "
+	 "2\",\"clause\":\"c\",\"cvss\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/"
+	 "A:N\",\"cvss_reasoning\":\"r\",\"why\":\"w\",\"why\":\"v\",\"summary\":\"s\",\"params\":{"
+	 "\"min_version\":\"1.2\"}}\n]}",
+	 3, 154, "duplicate key \"why\"", NULL},
+	{"no rules", "{\"id\":\"p\",\"version\":\"1\"}", 1, 1, "missing required field \"rules\"",
+	 NULL},
 };
 
 TEST(malformed)
@@ -96,7 +166,7 @@ TEST(malformed)
 
 	for (k = 0; k < ARRAY_SIZE(bad); k++) {
 		struct policy *p = NULL;
-		struct error err = { 0 };
+		struct error err = {0};
 		char path[128], kpath[128];
 		int r;
 
@@ -107,7 +177,8 @@ TEST(malformed)
 		policy_free(p);
 		if (r != -EINVAL)
 			TEST_FAIL_AT("%s: returned %d, expected -EINVAL", bad[k].what, r);
-		if (err.line != bad[k].line || err.column != bad[k].col || !strstr(err.text, bad[k].msg))
+		if (err.line != bad[k].line || err.column != bad[k].col ||
+		    !strstr(err.text, bad[k].msg))
 			TEST_FAIL_AT("%s:\n    got    %u:%u: %s\n    expect %u:%u: ...%s...",
 				     bad[k].what, err.line, err.column, err.text, bad[k].line,
 				     bad[k].col, bad[k].msg);
@@ -126,8 +197,7 @@ TEST(marketplace_rules)
 
 	ASSERT_TRUE(rules != NULL);
 	ASSERT_EQ(json_array_size(rules), 13);
-	json_array_foreach(rules, k, r)
-	{
+	json_array_foreach (rules, k, r) {
 		ASSERT_STR_EQ(json_string_value(json_object_get(r, "id")), rule_names[k]);
 		ASSERT_TRUE(json_string_length(json_object_get(r, "clause")) > 10);
 		ASSERT_TRUE(json_string_length(json_object_get(r, "why")) > 10);
@@ -193,7 +263,8 @@ static bool klist_has(const struct klist *l, const char *host, const char *addr,
 TEST(knowledge)
 {
 	ASSERT_TRUE(klist_has(&mp->k[K_STORAGE], "acme-backups.s3.amazonaws.com", NULL, 0));
-	ASSERT_TRUE(klist_has(&mp->k[K_STORAGE], "acme-backups.s3.eu-west-1.amazonaws.com", NULL, 0));
+	ASSERT_TRUE(
+		klist_has(&mp->k[K_STORAGE], "acme-backups.s3.eu-west-1.amazonaws.com", NULL, 0));
 	ASSERT_TRUE(klist_has(&mp->k[K_STORAGE], "storage.googleapis.com", NULL, 0));
 	ASSERT_TRUE(klist_has(&mp->k[K_STORAGE], "acct.blob.core.windows.net", NULL, 0));
 	ASSERT_TRUE(klist_has(&mp->k[K_STORAGE], "proj-default-rtdb.firebaseio.com", NULL, 0));
@@ -255,7 +326,7 @@ cleanup:
 int main(void)
 {
 	struct policy *p = NULL;
-	struct error err = { 0 };
+	struct error err = {0};
 
 	snprintf(dir, sizeof(dir), "/tmp/test_policy.XXXXXX");
 	if (!mkdtemp(dir) || policy_load("policies/marketplace.json", &p, &err) < 0) {
