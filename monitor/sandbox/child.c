@@ -522,7 +522,7 @@ void sb_init_main(struct sb_child *c)
 	 * Still host uid 0 (for file access) until setresuid below: the workdir's ancestors may
 	 * be root-only directories (mktemp -d) that the run's uid could not traverse.
 	 */
-	c->workdir_fd = open(c->workdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	c->workdir_fd = open(c->workdir_host, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	CHECK(c->workdir_fd, SB_STAGE_MOUNT_WORKDIR);
 	/* the maps first: until then this process is nobody in its own namespace */
 	CHECK(recv_msg(c->ctl, SB_MSG_MAPPED), SB_STAGE_MAP_WAIT);

@@ -184,7 +184,8 @@ struct sb_child {
 	const struct net *net;
 	char *const *argv;
 	char **envp;
-	const char *workdir;	   /* host path == path inside */
+	const char *workdir;	   /* path inside the sandbox (the mount point) */
+	const char *workdir_host;  /* the directory on the host */
 	const char *cwd;	   /* caller's cwd (may not exist inside) */
 	const char *resolv_conf;   /* content or NULL */
 	bool own_netns;		   /* a network namespace of its own: a fresh sysfs shows it */

@@ -69,7 +69,8 @@ struct sandbox {
 	uid_t host_uid;
 	gid_t host_gid;
 	char name[64];
-	char *workdir;
+	char *workdir;	   /* host path */
+	char *workdir_in;  /* the same directory's path inside the sandbox */
 	char *cwd;
 	bool workdir_chowned;
 	int workdir_fd;
@@ -316,6 +317,42 @@ static bool workdir_allowed(const char *p)
 	return true;
 }
 
+/* Directories the sandbox replaces with fresh tmpfs: anything below them is made inside. */
+static bool fresh_inside(const char *p)
+{
+	static const char *const fresh[] = { "/tmp", "/run", "/var/run", "/root", "/home" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fresh); i++) {
+		size_t n = strlen(fresh[i]);
+
+		if (!strncmp(p, fresh[i], n) && (p[n] == '/' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the run's uid, which is nobody on the host (neither owner nor group member of any
+ * host file), can walk down to path: every ancestor on the host's tree needs o+x.
+ */
+static bool reachable_inside(const char *path)
+{
+	char buf[PATH_MAX];
+	char *slash;
+	struct stat st;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (slash = strrchr(buf, '/'); slash && slash != buf; slash = strrchr(buf, '/')) {
+		*slash = '\0';
+		if (fresh_inside(buf))
+			return true;
+		if (stat(buf, &st) < 0 || !(st.st_mode & S_IXOTH))
+			return false;
+	}
+	return true;
+}
+
 static int prepare_workdir(struct sandbox *sb, struct error *err)
 {
 	char def[PATH_MAX], real[PATH_MAX];
@@ -338,7 +375,12 @@ static int prepare_workdir(struct sandbox *sb, struct error *err)
 				 "--workdir '%s' is a system directory; give a directory of its own",
 				 real);
 	sb->workdir = strdup(real);
-	if (!sb->workdir)
+	/*
+	 * Bound at its own path when the run's uid can reach that path; below a directory it
+	 * may not traverse (e.g. a 0700 home elsewhere), at a fixed path on the sandbox's /run.
+	 */
+	sb->workdir_in = strdup(reachable_inside(real) ? real : "/run/conduct/work");
+	if (!sb->workdir || !sb->workdir_in)
 		return -ENOMEM;
 	sb->workdir_uid = st.st_uid;
 	sb->workdir_gid = st.st_gid;
@@ -384,7 +426,7 @@ static int build_env(struct sandbox *sb)
 	env[n++] = strdup("LOGNAME=root");
 	env[n++] = strdup("LANG=C.UTF-8");
 	env[n++] = strdup("TMPDIR=/tmp");
-	if (asprintf(&env[n++], "WORKDIR=%s", sb->workdir) < 0)
+	if (asprintf(&env[n++], "WORKDIR=%s", sb->workdir_in) < 0)
 		env[n - 1] = NULL;
 	if (term && asprintf(&env[n++], "TERM=%s", term) < 0)
 		env[n - 1] = NULL;
@@ -512,15 +554,24 @@ static int spawn(struct sandbox *sb, struct error *err)
 		r = error_set(err, errno, 0, 0, "SO_PASSCRED: %s", strerror(errno));
 		goto out;
 	}
-	if (!getcwd(cwd, sizeof(cwd)))
-		snprintf(cwd, sizeof(cwd), "%s", sb->workdir);
+	if (getcwd(cwd, sizeof(cwd))) {
+		char probe[PATH_MAX + 3];
+
+		/* the caller's cwd only if the run's uid can enter it (probe one level below) */
+		snprintf(probe, sizeof(probe), "%s/.", cwd);
+		if (!reachable_inside(probe))
+			snprintf(cwd, sizeof(cwd), "%s", sb->workdir_in);
+	} else {
+		snprintf(cwd, sizeof(cwd), "%s", sb->workdir_in);
+	}
 	sb->cwd = strdup(cwd);
 	c = (struct sb_child){
 		.net = sb->net,
 		.argv = sb->cfg.argv,
 		.envp = sb->envp,
-		.workdir = sb->workdir,
-		.cwd = sb->cwd ? sb->cwd : sb->workdir,
+		.workdir = sb->workdir_in,
+		.workdir_host = sb->workdir,
+		.cwd = sb->cwd ? sb->cwd : sb->workdir_in,
 		.resolv_conf = net_resolv_conf(sb->net),
 		.own_netns = (flags & CLONE_NEWNET) != 0,
 		.files = sb->can.files,
@@ -647,7 +698,7 @@ int sandbox_new(const struct sandbox_config *cfg, struct loop *loop, struct sand
 	if (r < 0)
 		goto fail;
 	sb->writable[0] = "/tmp";
-	sb->writable[1] = sb->workdir;
+	sb->writable[1] = sb->workdir_in;
 	sb->writable[2] = "/root";
 	sb->writable[3] = "/dev/shm";
 	sb->writable[4] = "/run";
@@ -719,9 +770,10 @@ json_t *sandbox_describe(const struct sandbox *sb)
 	json_object_set_new(o, "limits", lim);
 	json_object_set_new(o, "net", net_describe(sb->net));
 	json_object_set_new(o, "root", json_string("host / read-only, nosuid"));
-	json_object_set_new(o, "workdir", json_string(sb->workdir));
+	json_object_set_new(o, "workdir", json_string(sb->workdir_in));
+	json_object_set_new(o, "workdir_host", json_string(sb->workdir));
 	json_object_set_new(o, "home", json_string("/root"));
-	json_object_set_new(o, "cwd", json_string(sb->cwd ? sb->cwd : sb->workdir));
+	json_object_set_new(o, "cwd", json_string(sb->cwd ? sb->cwd : sb->workdir_in));
 	for (i = 0; i < ARRAY_SIZE(sb->writable); i++)
 		json_array_append_new(wr, json_string(sb->writable[i]));
 	json_object_set_new(o, "writable", wr);
@@ -1277,6 +1329,7 @@ void sandbox_free(struct sandbox *sb)
 	free(sb->envp);
 	sb_canaries_fini(&sb->can);
 	free(sb->workdir);
+	free(sb->workdir_in);
 	free(sb->cwd);
 	free(sb);
 }
