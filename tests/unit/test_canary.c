@@ -203,6 +203,23 @@ cleanup:
 	free(p);
 }
 
+/*
+ * Secret search may look at a bounded window of a long canary: two JWT canaries must differ
+ * early, not only in a signature 300 characters in (they once shared their first ~300).
+ */
+TEST(jwt_canaries_differ_within_their_first_64_characters)
+{
+	char *a = NULL, *b = NULL;
+
+	a = make(CANARY_JWT, 1);
+	b = make(CANARY_JWT, 2);
+	ASSERT_TRUE(a && b);
+	ASSERT_TRUE(strncmp(a, b, 64) != 0);
+cleanup:
+	free(a);
+	free(b);
+}
+
 TEST(ssh_key_is_openssh_v1_in_its_armor)
 {
 	static const char begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----\n";
@@ -414,6 +431,7 @@ int main(void)
 	RUN(aws_secret_format);
 	RUN(github_and_npm_tokens_carry_a_valid_checksum);
 	RUN(jwt_has_three_base64url_parts_and_a_real_header);
+	RUN(jwt_canaries_differ_within_their_first_64_characters);
 	RUN(ssh_key_is_openssh_v1_in_its_armor);
 	RUN(password_generic_docker);
 	RUN(unique_over_many_draws);
