@@ -449,7 +449,8 @@ static int rule_hidden(struct jctx *c)
 			snprintf(key, sizeof(key), "ech|%s|%u", f->host[0] ? f->host : f->addr,
 				 f->port);
 			r = raise(c, R_CC5_HIDDEN, key, f->first_line, f->tls_line,
-				  "The connector used Encrypted Client Hello with %s port %u: the server "
+				  "The connector used Encrypted Client Hello with %s port %u: the "
+				  "server "
 				  "name it really asked for is hidden from the monitor.",
 				  peer(f, who, sizeof(who)), f->port);
 			if (r < 0)

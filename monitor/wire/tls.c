@@ -6,10 +6,16 @@
  * number of records is parsed in place without copying or allocating.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "util/sha256.h"
 #include "wire/wire.h"
 
+#ifndef MIN
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#endif
 #define TLS_CT_CCS 20
 #define TLS_CT_ALERT 21
 #define TLS_CT_HANDSHAKE 22
@@ -17,6 +23,7 @@
 
 #define EXT_SERVER_NAME 0x0000
 #define EXT_SUPPORTED_GROUPS 0x000a
+#define EXT_SIGNATURE_ALGORITHMS 0x000d
 #define EXT_ALPN 0x0010
 #define EXT_SESSION_TICKET 0x0023
 #define EXT_PRE_SHARED_KEY 0x0029
@@ -292,8 +299,13 @@ static int parse_sni(struct rd *r, size_t ext_len, struct wire_tls_client_hello 
 	return 0;
 }
 
+/*
+ * ALPN protocol list; raw_ends (may be NULL) receives the first and last byte of the first
+ * protocol as sent (kept strings have non-printables masked).
+ */
 static int parse_alpn_list(struct rd *r, size_t ext_len, char (*out)[WIRE_TLS_ALPN_LEN],
-			   unsigned int cap, unsigned int *n_kept, unsigned int *n_total)
+			   unsigned int cap, unsigned int *n_kept, unsigned int *n_total,
+			   uint8_t raw_ends[2])
 {
 	size_t left = ext_len, list;
 
@@ -301,18 +313,26 @@ static int parse_alpn_list(struct rd *r, size_t ext_len, char (*out)[WIRE_TLS_AL
 	if (left != 0 || list == 0)
 		return WIRE_NOT_THIS;
 	while (list) {
-		size_t plen;
+		size_t plen, i;
+		char *o = *n_kept < cap ? out[*n_kept] : NULL;
 
 		TRY(open_vec(r, &list, 1, &plen));
 		if (plen == 0)
 			return WIRE_NOT_THIS;
-		if (*n_kept < cap) {
-			size_t d = plen;
+		for (i = 0; i < plen; i++) {
+			uint8_t c;
 
-			TRY(get_string(r, &d, plen, out[*n_kept], WIRE_TLS_ALPN_LEN, NULL, true));
+			TRY(rd_byte(r, &c));
+			if (o && i + 1 < WIRE_TLS_ALPN_LEN)
+				o[i] = (char)(c < 0x20 || c > 0x7e ? '?' : c);
+			if (raw_ends && *n_total == 0 && i == 0)
+				raw_ends[0] = c;
+			if (raw_ends && *n_total == 0 && i == plen - 1)
+				raw_ends[1] = c;
+		}
+		if (o) {
+			o[plen < WIRE_TLS_ALPN_LEN ? plen : WIRE_TLS_ALPN_LEN - 1] = '\0';
 			(*n_kept)++;
-		} else {
-			TRY(rd_bytes(r, NULL, plen));
 		}
 		(*n_total)++;
 	}
@@ -348,7 +368,7 @@ static int parse_ch_ext(struct rd *r, uint16_t type, size_t ext_len,
 		return parse_sni(r, ext_len, ch);
 	case EXT_ALPN:
 		return parse_alpn_list(r, ext_len, ch->alpn, WIRE_TLS_ALPN_MAX, &ch->n_alpn,
-				       &ch->n_alpn_total);
+				       &ch->n_alpn_total, ch->alpn_first_raw);
 	case EXT_SUPPORTED_VERSIONS:
 		TRY(open_vec(r, &left, 1, &vec));
 		if (left != 0 || vec < 2)
@@ -357,6 +377,12 @@ static int parse_ch_ext(struct rd *r, uint16_t type, size_t ext_len,
 		ch->n_versions = 0;
 		return parse_u16_list(r, &vec, ch->versions, WIRE_TLS_VERSIONS_MAX, &ch->n_versions,
 				      NULL);
+	case EXT_SIGNATURE_ALGORITHMS:
+		TRY(open_vec(r, &left, 2, &vec));
+		if (left != 0)
+			return WIRE_NOT_THIS;
+		return parse_u16_list(r, &vec, ch->sigalgs, WIRE_TLS_SIGALGS_MAX, &ch->n_sigalgs,
+				      &ch->n_sigalgs_total);
 	case EXT_SUPPORTED_GROUPS:
 		TRY(open_vec(r, &left, 2, &vec));
 		if (left != 0)
@@ -529,6 +555,109 @@ static int parse_client_hello(const uint8_t *buf, size_t len, struct wire_tls_cl
 	return WIRE_OK;
 }
 
+static int cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+static bool is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* sha256 of the comma-joined 4-digit hex list (then "_" and tail when tail), first 12 hex. */
+static void ja4_hash(const uint16_t *v, unsigned int n, const uint16_t *tail, unsigned int tn,
+		     bool with_tail, char out[13])
+{
+	struct sha256 h;
+	uint8_t d[32];
+	char hex[65], item[6];
+	unsigned int i;
+
+	if (n == 0 && !with_tail) {
+		memcpy(out, "000000000000", 13);
+		return;
+	}
+	sha256_init(&h);
+	for (i = 0; i < n; i++) {
+		snprintf(item, sizeof(item), "%s%04x", i ? "," : "", v[i]);
+		sha256_update(&h, item, strlen(item));
+	}
+	if (with_tail) {
+		sha256_update(&h, "_", 1);
+		for (i = 0; i < tn; i++) {
+			snprintf(item, sizeof(item), "%s%04x", i ? "," : "", tail[i]);
+			sha256_update(&h, item, strlen(item));
+		}
+	}
+	sha256_final(&h, d);
+	sha256_to_hex(d, hex);
+	memcpy(out, hex, 12);
+	out[12] = '\0';
+}
+
+/* JA4 = a_b_c (FoxIO technical_details/JA4.md). */
+static void compute_ja4(struct wire_tls_client_hello *ch)
+{
+	uint16_t sorted[WIRE_TLS_CIPHERS_MAX > WIRE_TLS_EXTS_MAX ? WIRE_TLS_CIPHERS_MAX :
+								   WIRE_TLS_EXTS_MAX];
+	char ver[3], alpn[3], b[13], c[13];
+	unsigned int i, n;
+	bool has_sigalgs = false;
+
+	if (ch->is_sslv2_compat || ch->n_ciphers < ch->n_ciphers_total ||
+	    ch->n_exts < ch->n_exts_total || ch->n_sigalgs < ch->n_sigalgs_total) {
+		ch->ja4_truncated = !ch->is_sslv2_compat;
+		return;
+	}
+	switch (ch->max_version) {
+	case WIRE_TLS_13:
+		memcpy(ver, "13", 3);
+		break;
+	case WIRE_TLS_12:
+		memcpy(ver, "12", 3);
+		break;
+	case WIRE_TLS_11:
+		memcpy(ver, "11", 3);
+		break;
+	case WIRE_TLS_10:
+		memcpy(ver, "10", 3);
+		break;
+	case WIRE_TLS_SSL30:
+		memcpy(ver, "s3", 3);
+		break;
+	default:
+		memcpy(ver, "00", 3);
+	}
+	if (ch->n_alpn_total == 0) {
+		memcpy(alpn, "00", 3);
+	} else {
+		static const char hx[] = "0123456789abcdef";
+
+		alpn[0] = (char)ch->alpn_first_raw[0];
+		alpn[1] = (char)ch->alpn_first_raw[1];
+		alpn[2] = '\0';
+		if (!is_alnum(alpn[0]) || !is_alnum(alpn[1])) {
+			/* the first and last hex digits of the value instead */
+			alpn[0] = hx[ch->alpn_first_raw[0] >> 4];
+			alpn[1] = hx[ch->alpn_first_raw[1] & 15];
+		}
+	}
+	for (i = 0; i < ch->n_exts; i++)
+		if (ch->exts[i] == EXT_SIGNATURE_ALGORITHMS)
+			has_sigalgs = true;
+	memcpy(sorted, ch->ciphers, ch->n_ciphers * sizeof(sorted[0]));
+	qsort(sorted, ch->n_ciphers, sizeof(sorted[0]), cmp_u16);
+	ja4_hash(sorted, ch->n_ciphers, NULL, 0, false, b);
+	for (i = 0, n = 0; i < ch->n_exts; i++)
+		if (ch->exts[i] != EXT_SERVER_NAME && ch->exts[i] != EXT_ALPN)
+			sorted[n++] = ch->exts[i];
+	qsort(sorted, n, sizeof(sorted[0]), cmp_u16);
+	ja4_hash(sorted, n, ch->sigalgs, ch->n_sigalgs, has_sigalgs && ch->n_sigalgs > 0, c);
+	snprintf(ch->ja4, sizeof(ch->ja4), "t%s%c%02u%02u%s_%s_%s", ver, ch->has_sni ? 'd' : 'i',
+		 MIN(ch->n_ciphers_total, 99u), MIN(ch->n_exts_total, 99u), alpn, b, c);
+}
+
 int wire_tls_client_hello(const uint8_t *buf, size_t len, struct wire_tls_client_hello *ret)
 {
 	struct wire_tls_client_hello ch;
@@ -543,8 +672,10 @@ int wire_tls_client_hello(const uint8_t *buf, size_t len, struct wire_tls_client
 		r = parse_sslv2_hello(buf, len, &ch);
 	else
 		r = parse_client_hello(buf, len, &ch);
-	if (r == WIRE_OK)
+	if (r == WIRE_OK) {
+		compute_ja4(&ch);
 		memcpy(ret, &ch, sizeof(ch));
+	}
 	return r;
 }
 
@@ -619,7 +750,7 @@ static int parse_server_hello(const uint8_t *buf, size_t len, struct wire_tls_se
 				char one[1][WIRE_TLS_ALPN_LEN] = { "" };
 				unsigned int kept = 0, total = 0;
 
-				TRY(parse_alpn_list(&r, elen, one, 1, &kept, &total));
+				TRY(parse_alpn_list(&r, elen, one, 1, &kept, &total, NULL));
 				left = 0;
 				if (total != 1)
 					return WIRE_NOT_THIS;

@@ -46,9 +46,11 @@ enum {
 #define WIRE_TLS_ALPN_MAX 8 /* protocols kept */
 #define WIRE_TLS_ALPN_LEN 32 /* bytes kept per protocol, NUL included */
 #define WIRE_TLS_VERSIONS_MAX 8
-#define WIRE_TLS_CIPHERS_MAX 64
+#define WIRE_TLS_CIPHERS_MAX 128
 #define WIRE_TLS_GROUPS_MAX 16
-#define WIRE_TLS_EXTS_MAX 32
+#define WIRE_TLS_EXTS_MAX 48
+#define WIRE_TLS_SIGALGS_MAX 48
+#define WIRE_TLS_JA4_LEN 40 /* "t13d1516h2_8daaf6152771_d8a2da3f94cd" and a NUL */
 
 /*
  * A ClientHello, read over the record layer (the hello may span several handshake records)
@@ -76,6 +78,7 @@ struct wire_tls_client_hello {
 	char alpn[WIRE_TLS_ALPN_MAX][WIRE_TLS_ALPN_LEN]; /* NUL-terminated; non-printables as '?' */
 	unsigned int n_alpn; /* kept */
 	unsigned int n_alpn_total; /* on the wire */
+	uint8_t alpn_first_raw[2]; /* first and last byte of the first protocol, as sent */
 
 	uint16_t ciphers[WIRE_TLS_CIPHERS_MAX]; /* first ones, GREASE removed */
 	unsigned int n_ciphers; /* kept */
@@ -91,6 +94,17 @@ struct wire_tls_client_hello {
 	uint16_t exts[WIRE_TLS_EXTS_MAX]; /* extension types in wire order, GREASE removed */
 	unsigned int n_exts;
 	unsigned int n_exts_total;
+	uint16_t sigalgs[WIRE_TLS_SIGALGS_MAX]; /* signature_algorithms in order, GREASE removed */
+	unsigned int n_sigalgs;
+	unsigned int n_sigalgs_total;
+	/*
+	 * The JA4 client fingerprint (FoxIO, technical_details/JA4.md), e.g.
+	 * "t13d1516h2_8daaf6152771_d8a2da3f94cd": it tells TLS stacks apart (the JDK, OpenSSL,
+	 * Go, rustls, browsers). "" when a list was longer than kept (ja4_truncated) or for
+	 * SSLv2-compatible hellos. Computed for TCP ("t"); QUIC hellos are not decoded here.
+	 */
+	char ja4[WIRE_TLS_JA4_LEN];
+	bool ja4_truncated;
 
 	bool has_ech; /* encrypted_client_hello (0xfe0d, or drafts 0xfe08..0xfe0c) */
 	bool has_esni; /* the older encrypted_server_name (0xffce) */

@@ -74,7 +74,7 @@ static const struct {
 	 * honey credential sharing its first 318 characters is not reported */
 	{"log_wrapped.jsonl", "fail: DP-1.secret-exposure@7,8"},
 	/* Encrypted Client Hello to the declared host (tls13_declared.jsonl is the look-alike) */
-	{ "ech.jsonl", "fail: CC-5.hidden-channel@4,5" },
+	{"ech.jsonl", "fail: CC-5.hidden-channel@4,5"},
 };
 
 TEST(catalog)

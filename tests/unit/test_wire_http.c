@@ -244,6 +244,51 @@ cleanup:
 	return;
 }
 
+/*
+ * The sessions arriving a byte at a time (the server's bytes growing first, as these protocols
+ * start with the server's banner, then the client's): the protocol never changes once known,
+ * and the upgrade verdict only switches on, once, when the bytes that prove it are complete.
+ */
+TEST(sessions_byte_by_byte)
+{
+	static const char *const names[] = { "smtp_plain", "smtp_tls", "ftp_plain", "ftp_tls" };
+	size_t n;
+
+	for (n = 0; n < ARRAY_SIZE(names); n++) {
+		char p[256];
+		_cleanup_free_ uint8_t *o = NULL, *i = NULL;
+		struct wire_sniff_flow whole, f;
+		size_t ol, il, k;
+		bool upgraded = false, known = false;
+
+		snprintf(p, sizeof(p), FIX "sniff/%s.out.bin", names[n]);
+		o = load(p, &ol);
+		snprintf(p, sizeof(p), FIX "sniff/%s.in.bin", names[n]);
+		i = load(p, &il);
+		ASSERT_TRUE(o && i);
+		ASSERT_EQ(wire_sniff_flow(o, ol, i, il, false, 0, &whole), WIRE_OK);
+		for (k = 0; k <= ol + il; k++) {
+			size_t ii = k < il ? k : il, oo = k < il ? 0 : k - il;
+			bool up;
+
+			ASSERT_EQ(wire_sniff_flow(o, oo, i, ii, false, 0, &f), WIRE_OK);
+			if (known && f.proto != whole.proto)
+				TEST_FAIL_AT("%s at %zu+%zu: %s", names[n], oo, ii,
+					     wire_proto_name(f.proto));
+			known = f.proto == whole.proto;
+			up = f.smtp_starttls || f.ftp_auth_tls;
+			if (upgraded && !up)
+				TEST_FAIL_AT("%s at %zu+%zu: upgrade forgotten", names[n], oo, ii);
+			upgraded = up;
+		}
+		ASSERT_TRUE(known);
+		ASSERT_EQ(upgraded, whole.smtp_starttls || whole.ftp_auth_tls);
+		ASSERT_EQ(f.tls_out_off, whole.tls_out_off);
+	}
+cleanup:
+	return;
+}
+
 TEST(tls_and_dns_fixtures_sniff)
 {
 	static const char *const tls[] = { "openssl_tls13.client", "openssl_tls10.client",
@@ -333,6 +378,7 @@ int main(void)
 	RUN(real_requests);
 	RUN(request_edge_cases);
 	RUN(smtp_and_ftp_sessions);
+	RUN(sessions_byte_by_byte);
 	RUN(tls_and_dns_fixtures_sniff);
 	RUN(other_protocols_from_their_specs);
 	return test_summary();
