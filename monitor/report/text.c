@@ -378,26 +378,47 @@ static void connections(const struct out *o, const json_t *list)
 }
 
 /* One line of names, comma separated, at most LIST_MAX of them. */
+static const json_t *name_of(const json_t *e, const char *key)
+{
+	const json_t *v = key && json_is_object(e) ? json_object_get(e, key) : e;
+
+	if (json_is_object(v))
+		v = json_object_get(v, "name") ? json_object_get(v, "name")
+					       : json_object_get(v, "path");
+	return v;
+}
+
+/* Whether entry i names what an earlier entry named (a name asked for A and for AAAA). */
+static bool seen_before(const json_t *list, size_t i, const char *key)
+{
+	const json_t *v = name_of(json_array_get(list, i), key);
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (json_equal((json_t *)v, (json_t *)name_of(json_array_get(list, j), key)))
+			return true;
+	return false;
+}
+
+/* One line of distinct names; entries that repeat an earlier name are listed once. */
 static void name_line(const struct out *o, const char *title, const json_t *list, const char *key)
 {
-	json_t *e;
-	size_t i;
+	size_t i, distinct = 0, shown = 0;
 
-	if (!json_array_size(list))
+	for (i = 0; i < json_array_size(list); i++)
+		distinct += !seen_before(list, i, key);
+	if (!distinct)
 		return;
-	fprintf(o->f, "  %s (%zu): ", title, json_array_size(list));
-	json_array_foreach (list, i, e) {
-		const json_t *v = key && json_is_object(e) ? json_object_get(e, key) : e;
-
-		if (i == LIST_MAX) {
-			fprintf(o->f, ", ... and %zu more", json_array_size(list) - i);
+	fprintf(o->f, "  %s (%zu): ", title, distinct);
+	for (i = 0; i < json_array_size(list); i++) {
+		if (seen_before(list, i, key))
+			continue;
+		if (shown == LIST_MAX) {
+			fprintf(o->f, ", ... and %zu more", distinct - shown);
 			break;
 		}
-		fputs(i ? ", " : "", o->f);
-		if (json_is_object(v))
-			v = json_object_get(v, "name") ? json_object_get(v, "name")
-						       : json_object_get(v, "path");
-		report_term_json(o->f, v, "?");
+		fputs(shown++ ? ", " : "", o->f);
+		report_term_json(o->f, name_of(json_array_get(list, i), key), "?");
 	}
 	fputc('\n', o->f);
 }

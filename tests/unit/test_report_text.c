@@ -313,6 +313,24 @@ static const char *bad_tag(const char *page)
 	return NULL;
 }
 
+/* A name asked for A and for AAAA is one DNS name on the terminal (report.json keeps both). */
+TEST(summary_lists_each_dns_name_once)
+{
+	json_t *r = json_pack("{s:i,s:s,s:{s:[{s:s,s:s},{s:s,s:s},{s:s,s:s}]}}", "format", 1,
+			      "verdict", "pass", "observed", "dns", "name", "api.acme.example",
+			      "qtype", "A", "name", "api.acme.example", "qtype", "AAAA", "name",
+			      "zeebe.camunda.svc", "qtype", "A");
+	char *out = NULL;
+
+	ASSERT_TRUE(r != NULL);
+	out = text_of(r, false);
+	ASSERT_TRUE(out != NULL);
+	HAS(out, "  DNS names (2): api.acme.example, zeebe.camunda.svc\n");
+cleanup:
+	free(out);
+	json_decref(r);
+}
+
 TEST(html_escapes_hostile_strings)
 {
 	json_t *r = hostile_report(), *rules = load("rules.json");
@@ -398,6 +416,7 @@ int main(void)
 	RUN(summary_colour_only_when_asked);
 	RUN(summary_escapes_hostile_strings);
 	RUN(summary_incomplete_and_minimal);
+	RUN(summary_lists_each_dns_name_once);
 	RUN(html_escapes_hostile_strings);
 	RUN(html_self_contained);
 	return test_summary();
