@@ -264,18 +264,43 @@ static int derive_tcp(struct model *m, struct flow *f)
 	return 0;
 }
 
-/* DNS names whose answers held addr, the latest before line first (else any). */
-static const struct addrname *name_for(const struct model *m, const char *addr, long before,
-				       const char *prefer1, const char *prefer2)
+/* The DNS answers (m->names) sorted by address, then by position: each flow's lookup is a search. */
+struct nameref {
+	const struct addrname *a;
+	size_t i;
+};
+
+static int nameref_cmp(const void *x, const void *y)
+{
+	const struct nameref *p = x, *q = y;
+	int c = strcmp(p->a->addr, q->a->addr);
+
+	if (c)
+		return c;
+	return p->i < q->i ? -1 : p->i > q->i;
+}
+
+/*
+ * DNS names whose answers held addr: one matching the flow's SNI or Host if any, else the
+ * latest before line `before`, else the first after it. refs: n entries sorted by nameref_cmp.
+ */
+static const struct addrname *name_for(const struct nameref *refs, size_t n, const char *addr,
+				       long before, const char *prefer1, const char *prefer2)
 {
 	const struct addrname *best = NULL, *any = NULL;
-	size_t k;
+	size_t lo = 0, hi = n, k;
 
-	for (k = 0; k < m->n_names; k++) {
-		const struct addrname *a = &m->names[k];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(a->addr, addr))
-			continue;
+		if (strcmp(refs[mid].a->addr, addr) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (k = lo; k < n && !strcmp(refs[k].a->addr, addr); k++) {
+		const struct addrname *a = refs[k].a;
+
 		if ((prefer1 && *prefer1 && !strcasecmp(a->name, prefer1)) ||
 		    (prefer2 && *prefer2 && !strcasecmp(a->name, prefer2)))
 			return a;
@@ -361,6 +386,7 @@ enum decl judge_classify_name(const struct manifest *man, const char *name, uint
 
 int model_derive(struct model *m, const struct manifest *man, const struct policy *p)
 {
+	_cleanup_free_ struct nameref *refs = NULL;
 	size_t k, j;
 	int r;
 
@@ -419,6 +445,12 @@ int model_derive(struct model *m, const struct manifest *man, const struct polic
 				a++;
 		}
 	}
+	refs = calloc(m->n_names ? m->n_names : 1, sizeof(*refs));
+	if (!refs)
+		return -ENOMEM;
+	for (k = 0; k < m->n_names; k++)
+		refs[k] = (struct nameref){ .a = &m->names[k], .i = k };
+	qsort(refs, m->n_names, sizeof(*refs), nameref_cmp);
 	for (k = 0; k < m->n_flows; k++) {
 		struct flow *f = m->flows[k];
 		const struct addrname *an;
@@ -427,7 +459,7 @@ int model_derive(struct model *m, const struct manifest *man, const struct polic
 			f->declared = D_NO;
 			continue;
 		}
-		an = name_for(m, f->addr, f->first_line, f->has_sni ? f->sni : NULL,
+		an = name_for(refs, m->n_names, f->addr, f->first_line, f->has_sni ? f->sni : NULL,
 			      f->http ? f->http_host : NULL);
 		if (an) {
 			snprintf(f->host, sizeof(f->host), "%s", an->name);

@@ -66,6 +66,16 @@ static int do_ch(const uint8_t *b, size_t l)
 	return wire_tls_client_hello(b, l, &ch) + (int)ch.n_ciphers;
 }
 
+static int do_ch_ja4(const uint8_t *b, size_t l)
+{
+	struct wire_tls_client_hello ch;
+	char ja4[WIRE_TLS_JA4_LEN];
+
+	if (wire_tls_client_hello(b, l, &ch) != WIRE_OK)
+		return 1;
+	return wire_tls_ja4(&ch, ja4) + ja4[5];
+}
+
 static int do_sh(const uint8_t *b, size_t l)
 {
 	struct wire_tls_server_hello sh;
@@ -154,6 +164,7 @@ int main(void)
 			lens[i] = h.consumed;
 	}
 	bench("tls client_hello (6 real hellos)", do_ch, bufs, lens, n);
+	bench("tls client_hello + JA4", do_ch_ja4, bufs, lens, n);
 	n = load_set("tls", sh, ARRAY_SIZE(sh), bufs, lens);
 	for (i = 0; i < n; i++) {
 		struct wire_tls_server_hello h;
