@@ -565,39 +565,55 @@ static bool is_alnum(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* Appends v as 4 lowercase hex digits, after a comma unless first. */
+static size_t put_hex16(char *o, size_t at, uint16_t v, bool first)
+{
+	static const char hx[] = "0123456789abcdef";
+
+	if (!first)
+		o[at++] = ',';
+	o[at++] = hx[v >> 12];
+	o[at++] = hx[(v >> 8) & 15];
+	o[at++] = hx[(v >> 4) & 15];
+	o[at++] = hx[v & 15];
+	return at;
+}
+
 /* sha256 of the comma-joined 4-digit hex list (then "_" and tail when tail), first 12 hex. */
 static void ja4_hash(const uint16_t *v, unsigned int n, const uint16_t *tail, unsigned int tn,
 		     bool with_tail, char out[13])
 {
-	struct sha256 h;
+	/* 5 characters per value, the lists bounded by the struct's arrays */
+	char text[5 * (WIRE_TLS_CIPHERS_MAX + WIRE_TLS_SIGALGS_MAX) + 2], hex[65];
 	uint8_t d[32];
-	char hex[65], item[6];
+	size_t o = 0;
 	unsigned int i;
 
 	if (n == 0 && !with_tail) {
 		memcpy(out, "000000000000", 13);
 		return;
 	}
-	sha256_init(&h);
-	for (i = 0; i < n; i++) {
-		snprintf(item, sizeof(item), "%s%04x", i ? "," : "", v[i]);
-		sha256_update(&h, item, strlen(item));
-	}
+	for (i = 0; i < n; i++)
+		o = put_hex16(text, o, v[i], i == 0);
 	if (with_tail) {
-		sha256_update(&h, "_", 1);
-		for (i = 0; i < tn; i++) {
-			snprintf(item, sizeof(item), "%s%04x", i ? "," : "", tail[i]);
-			sha256_update(&h, item, strlen(item));
-		}
+		text[o++] = '_';
+		for (i = 0; i < tn; i++)
+			o = put_hex16(text, o, tail[i], i == 0);
 	}
-	sha256_final(&h, d);
+	{
+		struct sha256 h;
+
+		sha256_init(&h);
+		sha256_update(&h, text, o);
+		sha256_final(&h, d);
+	}
 	sha256_to_hex(d, hex);
 	memcpy(out, hex, 12);
 	out[12] = '\0';
 }
 
 /* JA4 = a_b_c (FoxIO technical_details/JA4.md). */
-static void compute_ja4(struct wire_tls_client_hello *ch)
+int wire_tls_ja4(const struct wire_tls_client_hello *ch, char ret[WIRE_TLS_JA4_LEN])
 {
 	uint16_t sorted[WIRE_TLS_CIPHERS_MAX > WIRE_TLS_EXTS_MAX ? WIRE_TLS_CIPHERS_MAX :
 								   WIRE_TLS_EXTS_MAX];
@@ -605,11 +621,11 @@ static void compute_ja4(struct wire_tls_client_hello *ch)
 	unsigned int i, n;
 	bool has_sigalgs = false;
 
-	if (ch->is_sslv2_compat || ch->n_ciphers < ch->n_ciphers_total ||
-	    ch->n_exts < ch->n_exts_total || ch->n_sigalgs < ch->n_sigalgs_total) {
-		ch->ja4_truncated = !ch->is_sslv2_compat;
-		return;
-	}
+	if (!ch || !ret || ch->is_sslv2_compat)
+		return -EINVAL;
+	if (ch->n_ciphers < ch->n_ciphers_total || ch->n_exts < ch->n_exts_total ||
+	    ch->n_sigalgs < ch->n_sigalgs_total)
+		return -ENOSPC;
 	switch (ch->max_version) {
 	case WIRE_TLS_13:
 		memcpy(ver, "13", 3);
@@ -654,8 +670,9 @@ static void compute_ja4(struct wire_tls_client_hello *ch)
 			sorted[n++] = ch->exts[i];
 	qsort(sorted, n, sizeof(sorted[0]), cmp_u16);
 	ja4_hash(sorted, n, ch->sigalgs, ch->n_sigalgs, has_sigalgs && ch->n_sigalgs > 0, c);
-	snprintf(ch->ja4, sizeof(ch->ja4), "t%s%c%02u%02u%s_%s_%s", ver, ch->has_sni ? 'd' : 'i',
+	snprintf(ret, WIRE_TLS_JA4_LEN, "t%s%c%02u%02u%s_%s_%s", ver, ch->has_sni ? 'd' : 'i',
 		 MIN(ch->n_ciphers_total, 99u), MIN(ch->n_exts_total, 99u), alpn, b, c);
+	return 0;
 }
 
 int wire_tls_client_hello(const uint8_t *buf, size_t len, struct wire_tls_client_hello *ret)
@@ -672,10 +689,8 @@ int wire_tls_client_hello(const uint8_t *buf, size_t len, struct wire_tls_client
 		r = parse_sslv2_hello(buf, len, &ch);
 	else
 		r = parse_client_hello(buf, len, &ch);
-	if (r == WIRE_OK) {
-		compute_ja4(&ch);
+	if (r == WIRE_OK)
 		memcpy(ret, &ch, sizeof(ch));
-	}
 	return r;
 }
 

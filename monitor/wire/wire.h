@@ -97,14 +97,6 @@ struct wire_tls_client_hello {
 	uint16_t sigalgs[WIRE_TLS_SIGALGS_MAX]; /* signature_algorithms in order, GREASE removed */
 	unsigned int n_sigalgs;
 	unsigned int n_sigalgs_total;
-	/*
-	 * The JA4 client fingerprint (FoxIO, technical_details/JA4.md), e.g.
-	 * "t13d1516h2_8daaf6152771_d8a2da3f94cd": it tells TLS stacks apart (the JDK, OpenSSL,
-	 * Go, rustls, browsers). "" when a list was longer than kept (ja4_truncated) or for
-	 * SSLv2-compatible hellos. Computed for TCP ("t"); QUIC hellos are not decoded here.
-	 */
-	char ja4[WIRE_TLS_JA4_LEN];
-	bool ja4_truncated;
 
 	bool has_ech; /* encrypted_client_hello (0xfe0d, or drafts 0xfe08..0xfe0c) */
 	bool has_esni; /* the older encrypted_server_name (0xffce) */
@@ -120,6 +112,16 @@ struct wire_tls_client_hello {
 int wire_tls_client_hello(const uint8_t *buf, size_t len, struct wire_tls_client_hello *ret);
 
 /*
+ * The JA4 client fingerprint of a parsed hello (FoxIO, technical_details/JA4.md), e.g.
+ * "t13d1516h2_8daaf6152771_d8a2da3f94cd": it tells TLS stacks apart (the JDK, OpenSSL, Go,
+ * rustls, browsers) without knowing them in advance. TCP form ("t"). Two SHA-256 hashes, a
+ * few microseconds: call it once per flow, not per byte. Returns 0, -ENOSPC when a list was
+ * longer than the struct keeps (the fingerprint would be wrong), -EINVAL for an
+ * SSLv2-compatible hello (JA4 does not define one) or NULL arguments.
+ */
+int wire_tls_ja4(const struct wire_tls_client_hello *ch, char ret[WIRE_TLS_JA4_LEN]);
+
+/*
  * The server's first flight: a ServerHello or HelloRetryRequest, or an alert sent instead.
  * Returns WIRE_OK for an alert record too (has_alert, version 0).
  */
@@ -133,7 +135,7 @@ struct wire_tls_server_hello {
 	char alpn[WIRE_TLS_ALPN_LEN]; /* selected protocol, "" if none */
 	bool is_hrr; /* HelloRetryRequest (the special random of RFC 8446 §4.1.3) */
 	bool has_supported_versions;
-	bool has_alert; /* an alert record instead of, or right after, the hello */
+	bool has_alert; /* the server answered with an alert record instead of a hello */
 	uint8_t alert_level; /* 1 warning, 2 fatal */
 	uint8_t alert_desc; /* RFC 8446 §6 AlertDescription */
 	size_t consumed;

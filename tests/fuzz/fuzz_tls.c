@@ -5,6 +5,7 @@
  * than consumed is NEED_MORE, the consumed prefix alone gives the very same answer, and
  * counts stay within their arrays. A broken promise aborts (a crash to libFuzzer).
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +29,18 @@ static void check_ch(const uint8_t *data, size_t size)
 	    a.n_versions > WIRE_TLS_VERSIONS_MAX || a.n_ciphers > WIRE_TLS_CIPHERS_MAX ||
 	    a.n_alpn > WIRE_TLS_ALPN_MAX || a.n_groups > WIRE_TLS_GROUPS_MAX ||
 	    a.n_key_share_groups > WIRE_TLS_GROUPS_MAX || a.n_exts > WIRE_TLS_EXTS_MAX ||
-	    strnlen(a.sni, sizeof(a.sni)) == sizeof(a.sni) || a.max_version < a.min_version)
+	    strnlen(a.sni, sizeof(a.sni)) == sizeof(a.sni) || a.max_version < a.min_version ||
+	    a.n_sigalgs > WIRE_TLS_SIGALGS_MAX)
 		abort();
+	{
+		char ja4[WIRE_TLS_JA4_LEN];
+		int j = wire_tls_ja4(&a, ja4);
+
+		if (j == 0 && strnlen(ja4, sizeof(ja4)) != 36)
+			abort();
+		if (j != 0 && j != -ENOSPC && !(j == -EINVAL && a.is_sslv2_compat))
+			abort();
+	}
 	memset(&b, 0, sizeof(b));
 	if (wire_tls_client_hello(data, a.consumed, &b) != WIRE_OK || memcmp(&a, &b, sizeof(a)))
 		abort();

@@ -108,6 +108,14 @@ static int check_ch(const char *exp, const struct wire_tls_client_hello *ch)
 	CHECK_UINT("n_exts_total", ch->n_exts_total);
 	CHECK_UINT("has_ech", ch->has_ech);
 	CHECK_UINT("consumed", ch->consumed);
+	{
+		char ja4[WIRE_TLS_JA4_LEN] = "";
+		int r = wire_tls_ja4(ch, ja4);
+
+		if (r != (ch->is_sslv2_compat ? -EINVAL : 0))
+			return -1;
+		CHECK_STR("ja4", ja4);
+	}
 	return 0;
 }
 
@@ -515,6 +523,107 @@ cleanup:
 	return;
 }
 
+static size_t put16(uint8_t *o, size_t at, unsigned int v)
+{
+	o[at] = (uint8_t)(v >> 8);
+	o[at + 1] = (uint8_t)v;
+	return at + 2;
+}
+
+/* Appends extension type with body b[0..n). */
+static size_t put_ext(uint8_t *o, size_t at, unsigned int type, const uint8_t *b, size_t n)
+{
+	at = put16(o, at, type);
+	at = put16(o, at, (unsigned int)n);
+	memcpy(o + at, b, n);
+	return at + n;
+}
+
+/*
+ * The published JA4 of Opera 129 (FoxIO format; JA4_ro lists its ciphers, extensions in wire
+ * order and signature algorithms): a hello rebuilt with exactly those lists, plus GREASE
+ * values that must not count, gives "t13d1516h2_8daaf6152771_d8a2da3f94cd".
+ */
+TEST(ja4_published_vector)
+{
+	static const uint16_t ciphers[] = { 0x0a0a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c,
+					    0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014, 0x009c, 0x009d,
+					    0x002f, 0x0035 };
+	static const uint16_t order[] = { 0x1a1a, 0xfe0d, 0x0033, 0xff01, 0x0017, 0x001b, 0x000a,
+					  0x0000, 0x0010, 0x0005, 0x002b, 0x002d, 0x0012, 0x000b,
+					  0x44cd, 0x000d, 0x0023 };
+	static const uint8_t sni[] = { 0, 14, 0, 0, 11, 'e', 'x', 'a', 'm', 'p', 'l', 'e', '.', 'c', 'o', 'm' };
+	static const uint8_t alpn[] = { 0, 12, 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
+	static const uint8_t versions[] = { 4, 0x03, 0x04, 0x03, 0x03 };
+	static const uint8_t groups[] = { 0, 4, 0x00, 0x1d, 0x00, 0x17 };
+	static const uint8_t ks[] = { 0, 6, 0x00, 0x1d, 0x00, 0x02, 0xaa, 0xbb };
+	static const uint8_t sig[] = { 0, 16, 0x04, 0x03, 0x08, 0x04, 0x04, 0x01, 0x05, 0x03,
+				       0x08, 0x05, 0x05, 0x01, 0x08, 0x06, 0x06, 0x01 };
+	static const uint8_t one[] = { 0 };
+	static uint8_t hs[2048], rec[2100];
+	struct wire_tls_client_hello ch;
+	char ja4[WIRE_TLS_JA4_LEN];
+	size_t h = 0, e0, i;
+
+	hs[h++] = 1;
+	h += 3;
+	h = put16(hs, h, 0x0303);
+	memset(hs + h, 0x22, 32);
+	h += 32;
+	hs[h++] = 0;
+	h = put16(hs, h, (unsigned int)sizeof(ciphers));
+	for (i = 0; i < ARRAY_SIZE(ciphers); i++)
+		h = put16(hs, h, ciphers[i]);
+	hs[h++] = 1;
+	hs[h++] = 0;
+	e0 = h;
+	h += 2;
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		switch (order[i]) {
+		case 0x0000:
+			h = put_ext(hs, h, order[i], sni, sizeof(sni));
+			break;
+		case 0x0010:
+			h = put_ext(hs, h, order[i], alpn, sizeof(alpn));
+			break;
+		case 0x002b:
+			h = put_ext(hs, h, order[i], versions, sizeof(versions));
+			break;
+		case 0x000a:
+			h = put_ext(hs, h, order[i], groups, sizeof(groups));
+			break;
+		case 0x0033:
+			h = put_ext(hs, h, order[i], ks, sizeof(ks));
+			break;
+		case 0x000d:
+			h = put_ext(hs, h, order[i], sig, sizeof(sig));
+			break;
+		default:
+			h = put_ext(hs, h, order[i], one, order[i] == 0x0023 ? 0 : 1);
+		}
+	}
+	put16(hs, e0, (unsigned int)(h - e0 - 2));
+	hs[1] = (uint8_t)((h - 4) >> 16);
+	hs[2] = (uint8_t)((h - 4) >> 8);
+	hs[3] = (uint8_t)(h - 4);
+	rec[0] = 0x16;
+	rec[1] = 3;
+	rec[2] = 1;
+	put16(rec, 3, (unsigned int)h);
+	memcpy(rec + 5, hs, h);
+	ASSERT_EQ(wire_tls_client_hello(rec, h + 5, &ch), WIRE_OK);
+	ASSERT_EQ(ch.n_ciphers_total, 15);
+	ASSERT_EQ(ch.n_exts_total, 16);
+	ASSERT_EQ(ch.n_sigalgs, 8);
+	ASSERT_EQ(wire_tls_ja4(&ch, ja4), 0);
+	ASSERT_STR_EQ(ja4, "t13d1516h2_8daaf6152771_d8a2da3f94cd");
+	/* a list longer than kept: no fingerprint rather than a wrong one */
+	ch.n_ciphers_total = WIRE_TLS_CIPHERS_MAX + 1;
+	ASSERT_EQ(wire_tls_ja4(&ch, ja4), -ENOSPC);
+cleanup:
+	return;
+}
+
 TEST(ssl3_and_no_extensions)
 {
 	uint8_t rec[512];
@@ -571,6 +680,7 @@ int main(void)
 	RUN(hybrid_post_quantum_openssl35);
 	RUN(sslv2_compatible_hello);
 	RUN(grease_pq_ech_and_many_records);
+	RUN(ja4_published_vector);
 	RUN(ssl3_and_no_extensions);
 	RUN(not_tls_and_malformed);
 	return test_summary();
