@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "judge/judge_int.h"
+#include "util/utf8.h"
 
 struct scan {
 	const unsigned char *s;
@@ -134,36 +135,6 @@ static int record(struct scan *sc, unsigned int line, unsigned int col, unsigned
 	e->key_col = kcol;
 	sc->pos->n++;
 	return 0;
-}
-
-/* Length of a valid UTF-8 sequence (RFC 3629) at s[i], or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len, k;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (k = 1; k < len; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[k] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
 }
 
 static int hex4(const unsigned char *p, unsigned int *ret)
@@ -297,7 +268,7 @@ static int scan_string(struct scan *sc, char *key, size_t *key_len)
 			continue;
 		}
 		{
-			size_t n = utf8_len(sc->s + sc->i, sc->len - sc->i), k;
+			size_t n = utf8_decode(sc->s + sc->i, sc->len - sc->i, NULL), k;
 
 			if (!n)
 				return fail(sc, "invalid UTF-8 (%s)", describe(sc, b));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/sha256.h"
+#include "util/utf8.h"
 #include "util/util.h"
 
 const char *report_str(const json_t *obj, const char *key)
@@ -102,39 +103,6 @@ int report_tls_rank(const char *v)
 		if (!strcmp(v, names[i].name))
 			return names[i].rank;
 	return -1;
-}
-
-/* Decodes one UTF-8 sequence (RFC 3629); 0 when s does not start a valid one. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *ret_cp)
-{
-	unsigned char c = s[0];
-	size_t len, i;
-	uint32_t cp;
-
-	if (c < 0x80) {
-		*ret_cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	*ret_cp = cp;
-	return len;
 }
 
 /* Code points that must never reach a reader raw: controls, and text-reordering or invisible

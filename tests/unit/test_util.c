@@ -12,6 +12,7 @@
 #include "util/jsonx.h"
 #include "util/loop.h"
 #include "util/sha256.h"
+#include "util/utf8.h"
 #include "util/util.h"
 
 TEST(base64_rfc4648_vectors)
@@ -90,6 +91,41 @@ TEST(json_strings_from_hostile_bytes)
 	j = NULL;
 cleanup:
 	json_decref(j);
+}
+
+TEST(utf8_boundaries)
+{
+	static const struct {
+		const char *s;
+		size_t n, len;
+		uint32_t cp;
+	} cases[] = {
+		{ "A", 1, 1, 0x41 },
+		{ "\0", 1, 1, 0 },
+		{ "\xc2\x80", 2, 2, 0x80 },		 /* smallest 2-byte */
+		{ "\xc1\xbf", 2, 0, 0 },		 /* overlong 2-byte */
+		{ "\xe0\x9f\xbf", 3, 0, 0 },	 /* overlong 3-byte */
+		{ "\xed\x9f\xbf", 3, 3, 0xd7ff }, /* last before the surrogates */
+		{ "\xed\xa0\x80", 3, 0, 0 },	 /* a surrogate */
+		{ "\xef\xbf\xbf", 3, 3, 0xffff },
+		{ "\xf0\x90\x80\x80", 4, 4, 0x10000 },
+		{ "\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff },
+		{ "\xf4\x90\x80\x80", 4, 0, 0 }, /* beyond U+10FFFF */
+		{ "\xe2\x82", 2, 0, 0 },		 /* truncated */
+		{ "\x80", 1, 0, 0 },		 /* a lone continuation */
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint32_t cp = 0xdeadbeef;
+		size_t len = utf8_decode((const unsigned char *)cases[i].s, cases[i].n, &cp);
+
+		ASSERT_EQ(len, cases[i].len);
+		if (len)
+			ASSERT_EQ(cp, cases[i].cp);
+	}
+cleanup:
+	return;
 }
 
 TEST(array_grow_bounds)
@@ -189,6 +225,7 @@ int main(void)
 	RUN(base64_rfc4648_vectors);
 	RUN(sha256_fips_vectors);
 	RUN(json_strings_from_hostile_bytes);
+	RUN(utf8_boundaries);
 	RUN(array_grow_bounds);
 	RUN(utc_round_trip);
 	RUN(event_loop);
