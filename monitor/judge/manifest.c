@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "judge/judge_int.h"
+#include "util/jsonx.h"
 
 #define M_LIST_MAX 1024
 #define M_STR_MAX 1024
@@ -35,26 +36,6 @@ static int merr(struct mctx *c, const char *path, bool key, const char *fmt, ...
 	va_end(ap);
 	return jerr_at(c->err, c->pos, full, key, "manifest%s%s: %s", path[0] ? " " : "", path,
 		       text);
-}
-
-static const char *tname(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	default:
-		return "null";
-	}
 }
 
 static int check_keys(struct mctx *c, const json_t *obj, const char *path,
@@ -89,7 +70,7 @@ static int get_string(struct mctx *c, const json_t *obj, const char *key, const 
 		return 0;
 	}
 	if (!json_is_string(v))
-		return merr(c, p, false, "must be a string, not %s", tname(v));
+		return merr(c, p, false, "must be a string, not %s", jsonx_type_name(v));
 	s = json_string_value(v);
 	if (!*s || json_string_length(v) > M_STR_MAX || strlen(s) != json_string_length(v))
 		return merr(c, p, false,
@@ -110,7 +91,7 @@ static int get_array(struct mctx *c, const json_t *obj, const char *key, const c
 		return 0;
 	snprintf(p, sizeof(p), "%s/%s", path, key);
 	if (!json_is_array(v))
-		return merr(c, p, false, "must be an array, not %s", tname(v));
+		return merr(c, p, false, "must be an array, not %s", jsonx_type_name(v));
 	if (json_array_size(v) > M_LIST_MAX)
 		return merr(c, p, false, "more than %d entries", M_LIST_MAX);
 	*ret = v;
@@ -135,7 +116,7 @@ static int host_list(struct mctx *c, const json_t *arr, const char *path, char *
 
 		snprintf(p, sizeof(p), "%s/%zu", path, i);
 		if (!json_is_string(v))
-			return merr(c, p, false, "must be a host name string, not %s", tname(v));
+			return merr(c, p, false, "must be a host name string, not %s", jsonx_type_name(v));
 		if (host_pattern_check(json_string_value(v), false, why, sizeof(why)) < 0)
 			return merr(c, p, false, "bad host \"%s\": %s", json_string_value(v), why);
 		out[i] = strdup(json_string_value(v));
@@ -156,7 +137,7 @@ static int load_cluster(struct mctx *c, const json_t *o, struct manifest *m)
 	int r;
 
 	if (!json_is_object(o))
-		return merr(c, "/cluster", false, "must be an object, not %s", tname(o));
+		return merr(c, "/cluster", false, "must be an object, not %s", jsonx_type_name(o));
 	r = check_keys(c, o, "/cluster", keys);
 	if (r < 0)
 		return r;
@@ -181,7 +162,7 @@ static int load_cluster(struct mctx *c, const json_t *o, struct manifest *m)
 
 		snprintf(p, sizeof(p), "/cluster/cidrs/%zu", i);
 		if (!json_is_string(v))
-			return merr(c, p, false, "must be a CIDR string, not %s", tname(v));
+			return merr(c, p, false, "must be a CIDR string, not %s", jsonx_type_name(v));
 		if (cidr_parse(json_string_value(v), &m->cluster_cidrs[i], why, sizeof(why)) < 0)
 			return merr(c, p, false, "bad CIDR \"%s\": %s", json_string_value(v), why);
 		m->n_cluster_cidrs = i + 1;
@@ -208,7 +189,7 @@ static int load_egress(struct mctx *c, const json_t *arr, struct manifest *m)
 		snprintf(p, sizeof(p), "/egress/%zu", i);
 		m->n_egress = i + 1;
 		if (!json_is_object(e))
-			return merr(c, p, false, "must be an object, not %s", tname(e));
+			return merr(c, p, false, "must be an object, not %s", jsonx_type_name(e));
 		r = check_keys(c, e, p, keys);
 		if (r < 0)
 			return r;
@@ -287,7 +268,7 @@ static int load_secrets(struct mctx *c, const json_t *arr, struct manifest *m)
 		snprintf(p, sizeof(p), "/secrets/%zu", i);
 		m->n_secrets = i + 1;
 		if (!json_is_object(e))
-			return merr(c, p, false, "must be an object, not %s", tname(e));
+			return merr(c, p, false, "must be an object, not %s", jsonx_type_name(e));
 		r = check_keys(c, e, p, keys);
 		if (r < 0)
 			return r;
@@ -343,7 +324,7 @@ static int load_storage(struct mctx *c, const json_t *o, struct manifest *m)
 	int r;
 
 	if (!json_is_object(o))
-		return merr(c, "/storage", false, "must be an object, not %s", tname(o));
+		return merr(c, "/storage", false, "must be an object, not %s", jsonx_type_name(o));
 	r = check_keys(c, o, "/storage", keys);
 	if (r < 0)
 		return r;
@@ -361,7 +342,7 @@ static int load_storage(struct mctx *c, const json_t *o, struct manifest *m)
 
 		snprintf(p, sizeof(p), "/storage/writable/%zu", i);
 		if (!json_is_string(v))
-			return merr(c, p, false, "must be a path string, not %s", tname(v));
+			return merr(c, p, false, "must be a path string, not %s", jsonx_type_name(v));
 		s = json_string_value(v);
 		if (s[0] == '/')
 			ok = true;
@@ -400,7 +381,7 @@ int manifest_from_json_pos(const json_t *obj, const struct jpos *pos, const char
 	int r;
 
 	if (!json_is_object(obj))
-		return merr(&c, "", false, "must be a JSON object, not %s", tname(obj));
+		return merr(&c, "", false, "must be a JSON object, not %s", jsonx_type_name(obj));
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "judge/judge_int.h"
+#include "util/jsonx.h"
 #include "util/sha256.h"
 
 const char *const rule_names[R__COUNT] = {
@@ -87,26 +88,6 @@ int rule_from_name(const char *name)
 	return -ENOENT;
 }
 
-static const char *tname(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	default:
-		return "null";
-	}
-}
-
 static int req_string(const json_t *o, const char *key, const char *path, bool required,
 		      const struct jpos *pos, struct error *err, char **ret)
 {
@@ -122,7 +103,7 @@ static int req_string(const json_t *o, const char *key, const char *path, bool r
 	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 8192 ||
 	    strlen(json_string_value(v)) != json_string_length(v))
 		return jerr_at(err, pos, p, false, "\"%s\" must be a non-empty string, not %s", key,
-			       json_is_string(v) ? "an empty or oversized one" : tname(v));
+			       json_is_string(v) ? "an empty or oversized one" : jsonx_type_name(v));
 	*ret = strdup(json_string_value(v));
 	return *ret ? 0 : -ENOMEM;
 }
@@ -232,7 +213,7 @@ static int load_klist(const char *file, enum klist_id id, struct klist *l, struc
 		l->n = i + 1;
 		snprintf(p, sizeof(p), "/entries/%zu", i);
 		if (!json_is_object(e)) {
-			r = jerr_at(err, &pos, p, false, "an entry is an object, not %s", tname(e));
+			r = jerr_at(err, &pos, p, false, "an entry is an object, not %s", jsonx_type_name(e));
 			goto out;
 		}
 		r = jcheck_keys(e, ek, &pos, p, err);
@@ -315,7 +296,7 @@ static int check_params(const json_t *params, int rid, const struct jpos *pos, c
 
 	if (!json_is_object(params))
 		return jerr_at(err, pos, path, false, "\"params\" must be an object, not %s",
-			       tname(params));
+			       jsonx_type_name(params));
 	json_object_foreach ((json_t *)params, key, v) {
 		char p[512];
 		size_t k;
@@ -352,7 +333,7 @@ static int check_params(const json_t *params, int rid, const struct jpos *pos, c
 				if (!json_is_string(e)) {
 					snprintf(p, sizeof(p), "%s/%s/%zu", path, key, i);
 					return jerr_at(err, pos, p, false,
-						       "must be a string, not %s", tname(e));
+						       "must be a string, not %s", jsonx_type_name(e));
 				}
 			break;
 		}
@@ -480,7 +461,7 @@ static int load_rule(struct policy *p, const json_t *e, size_t i, const struct j
 
 	snprintf(path, sizeof(path), "/rules/%zu", i);
 	if (!json_is_object(e))
-		return jerr_at(err, pos, path, false, "a rule is an object, not %s", tname(e));
+		return jerr_at(err, pos, path, false, "a rule is an object, not %s", jsonx_type_name(e));
 	r = jcheck_keys(e, keys, pos, path, err);
 	if (r < 0)
 		return r;

@@ -207,4 +207,7 @@ void rec_tls_on_exec(struct record *r, struct rec_proc *p);
 void rec_tls_scan(struct record *r);
 void rec_tls_free(struct record *r);
 
+/* Keeps a new link (NULL: the attach failed, errno says why) for record_free() to destroy. */
+int rec_add_link(struct record *r, struct bpf_link *l);
+
 #endif

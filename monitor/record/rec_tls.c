@@ -45,18 +45,8 @@ static int attach_one(struct record *r, struct bpf_program *prog, const char *pa
 		      const char *func, bool ret)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, o, .func_name = func, .retprobe = ret);
-	struct bpf_link *l = bpf_program__attach_uprobe_opts(prog, -1, path, 0, &o);
-	int e;
 
-	if (!l)
-		return -errno;
-	e = array_grow((void **)&r->links, &r->cap_links, r->n_links + 1, sizeof(*r->links));
-	if (e < 0) {
-		bpf_link__destroy(l);
-		return e;
-	}
-	r->links[r->n_links++] = l;
-	return 0;
+	return rec_add_link(r, bpf_program__attach_uprobe_opts(prog, -1, path, 0, &o));
 }
 
 /* Attaches the probes to the OpenSSL in path; returns how many functions were found. */

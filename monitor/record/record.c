@@ -101,7 +101,7 @@ static int cgroup_level(int cgfd, uint32_t *ret)
 	return 0;
 }
 
-static int add_link(struct record *r, struct bpf_link *l)
+int rec_add_link(struct record *r, struct bpf_link *l)
 {
 	int e;
 
@@ -466,18 +466,18 @@ int record_new(const struct record_config *cfg, struct sandbox *sb, struct loop 
 	}
 
 	/* cgroup programs first: no connect may pass unseen once processes are traced */
-	if ((e = add_link(r, bpf_program__attach_cgroup(r->net->progs.handle_connect4, cgfd))) ||
-	    (e = add_link(r, bpf_program__attach_cgroup(r->net->progs.handle_connect6, cgfd))) ||
-	    (e = add_link(r, bpf_program__attach_cgroup(r->net->progs.handle_sendmsg4, cgfd))) ||
-	    (e = add_link(r, bpf_program__attach_cgroup(r->net->progs.handle_sendmsg6, cgfd)))) {
+	if ((e = rec_add_link(r, bpf_program__attach_cgroup(r->net->progs.handle_connect4, cgfd))) ||
+	    (e = rec_add_link(r, bpf_program__attach_cgroup(r->net->progs.handle_connect6, cgfd))) ||
+	    (e = rec_add_link(r, bpf_program__attach_cgroup(r->net->progs.handle_sendmsg4, cgfd))) ||
+	    (e = rec_add_link(r, bpf_program__attach_cgroup(r->net->progs.handle_sendmsg6, cgfd)))) {
 		e = error_set(
 			err, -e, 0, 0,
 			"cannot attach cgroup/connect and cgroup/sendmsg to the run's cgroup: %s",
 			strerror(-e));
 		goto fail;
 	}
-	if ((e = add_link(r, bpf_program__attach_cgroup(r->wire->progs.handle_skb_egress, cgfd))) ||
-	    (e = add_link(r,
+	if ((e = rec_add_link(r, bpf_program__attach_cgroup(r->wire->progs.handle_skb_egress, cgfd))) ||
+	    (e = rec_add_link(r,
 			  bpf_program__attach_cgroup(r->wire->progs.handle_skb_ingress, cgfd)))) {
 		e = error_set(err, -e, 0, 0, "cannot attach cgroup_skb to the run's cgroup: %s",
 			      strerror(-e));

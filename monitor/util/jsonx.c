@@ -45,6 +45,26 @@ json_t *jsonx_string_bounded(const char *s, size_t max)
 	return jsonx_string_bytes(s, strnlen(s, max));
 }
 
+const char *jsonx_type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
+
 int jsonx_set(json_t *obj, const char *key, json_t *value)
 {
 	if (!value)
