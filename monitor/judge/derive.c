@@ -150,6 +150,46 @@ static int derive_udp(struct model *m, struct flow *f)
 	return 0;
 }
 
+/* The TLS facts of a parsed handshake; ch_line, sh_line: the lines of the two hellos. */
+static void set_tls(struct flow *f, const struct wire_tls_flow *tf, long ch_line, long sh_line)
+{
+	f->tls = true;
+	f->has_sni = tf->ch.has_sni && tf->ch.sni[0];
+	snprintf(f->sni, sizeof(f->sni), "%s", tf->ch.sni);
+	lower(f->sni);
+	f->offered_min = tf->ch.min_version;
+	f->offered_max = tf->ch.max_version;
+	f->negotiated = tf->negotiated;
+	f->ech = tf->ch.has_ech || tf->ch.has_esni;
+	f->tls_line = ch_line;
+	if (tf->have_server_hello && tf->negotiated)
+		f->tls_sh_line = sh_line;
+}
+
+/*
+ * A flow that switched to TLS in the middle (SMTP STARTTLS, FTP AUTH TLS, PostgreSQL
+ * SSLRequest): its TLS facts from the bytes after the upgrade, with the lines they are on.
+ */
+static void derive_upgrade(struct flow *f, const struct wire_sniff_flow *sf)
+{
+	struct wire_tls_flow tf;
+	size_t oo = sf->tls_out_off, io = sf->tls_in_off;
+	int r;
+
+	if (!oo || oo >= f->out_len)
+		return;
+	if (io > f->in_len)
+		io = f->in_len;
+	r = wire_tls_flow(f->out + oo, f->out_len - oo, io < f->in_len ? f->in + io : NULL,
+			  f->in_len - io, &tf);
+	if (r == WIRE_OK) {
+		set_tls(f, &tf, flow_line_at(f, oo), flow_in_line_at(f, io));
+	} else if (r == WIRE_NEED_MORE) {
+		f->tls = true; /* a ClientHello cut by the capture */
+		f->tls_line = flow_line_at(f, oo);
+	}
+}
+
 static int derive_tcp(struct model *m, struct flow *f)
 {
 	struct wire_tls_flow tf;
@@ -158,17 +198,7 @@ static int derive_tcp(struct model *m, struct flow *f)
 	if (f->out_len) {
 		r = wire_tls_flow(f->out, f->out_len, f->in, f->in_len, &tf);
 		if (r == WIRE_OK) {
-			f->tls = true;
-			f->has_sni = tf.ch.has_sni && tf.ch.sni[0];
-			snprintf(f->sni, sizeof(f->sni), "%s", tf.ch.sni);
-			lower(f->sni);
-			f->offered_min = tf.ch.min_version;
-			f->offered_max = tf.ch.max_version;
-			f->negotiated = tf.negotiated;
-			f->ech = tf.ch.has_ech || tf.ch.has_esni;
-			f->tls_line = f->first_out_line;
-			if (tf.have_server_hello && tf.negotiated)
-				f->tls_sh_line = f->first_in_line;
+			set_tls(f, &tf, f->first_out_line, f->first_in_line);
 			f->sniffed = WIRE_PROTO_TLS;
 		} else if (r == WIRE_NEED_MORE) {
 			f->tls = true; /* a ClientHello cut by the capture */
@@ -182,6 +212,7 @@ static int derive_tcp(struct model *m, struct flow *f)
 				f->sniffed = sf.proto;
 				f->cleartext = !sf.encrypted;
 				f->quic = sf.quic_not_inspected;
+				derive_upgrade(f, &sf);
 			} else {
 				f->cleartext = true;
 			}

@@ -39,6 +39,8 @@ struct flow {
 	size_t out_len, in_len, out_cap, in_cap;
 	struct seg *oseg;
 	size_t n_oseg, oseg_cap;
+	struct seg *iseg; /* the same for the incoming stream */
+	size_t n_iseg, iseg_cap;
 	long first_out_line, first_in_line;
 	uint64_t bytes_out, bytes_in;
 	/* UDP datagrams and net.send payloads */
@@ -191,6 +193,8 @@ int model_derive(struct model *m, const struct manifest *man, const struct polic
 
 /* Flows whose kept bytes include offset: the net.data line. */
 long flow_line_at(const struct flow *f, uint64_t off);
+/* The line of the incoming bytes at off (first_in_line when unknown). */
+long flow_in_line_at(const struct flow *f, uint64_t off);
 long flow_pt_line_at(const struct flow *f, uint64_t off);
 
 /* Expands "~/" and "$HOME", "$WORKDIR", "$TMPDIR" against the header. Caller frees. */

@@ -403,11 +403,21 @@ static int ev_net(struct lctx *c, const json_t *ev, const char *kind, int pid)
 			r = -ENOMEM;
 		}
 	} else {
+		struct seg *s;
+
 		if ((uint64_t)off + n > f->bytes_in)
 			f->bytes_in = (uint64_t)off + n;
 		if (!f->first_in_line)
 			f->first_in_line = c->line;
 		r = stream_put(m, &f->in, &f->in_len, &f->in_cap, (uint64_t)off, b, n, &capped);
+		s = r == 0 ? PUSH(f->iseg, f->n_iseg, f->iseg_cap) : NULL;
+		if (s) {
+			s->off = (uint64_t)off;
+			s->len = (uint32_t)n;
+			s->line = c->line;
+		} else if (r == 0) {
+			r = -ENOMEM;
+		}
 	}
 	free(b);
 	return r;
@@ -1047,6 +1057,7 @@ void model_fini(struct model *m)
 		free(f->out);
 		free(f->in);
 		free(f->oseg);
+		free(f->iseg);
 		for (j = 0; j < f->n_dg; j++)
 			free(f->dg[j].b);
 		free(f->dg);
@@ -1136,6 +1147,16 @@ long flow_line_at(const struct flow *f, uint64_t off)
 		if (off >= f->oseg[k].off && off < f->oseg[k].off + f->oseg[k].len)
 			return f->oseg[k].line;
 	return f->first_out_line;
+}
+
+long flow_in_line_at(const struct flow *f, uint64_t off)
+{
+	size_t k;
+
+	for (k = 0; k < f->n_iseg; k++)
+		if (off >= f->iseg[k].off && off < f->iseg[k].off + f->iseg[k].len)
+			return f->iseg[k].line;
+	return f->first_in_line;
 }
 
 long flow_pt_line_at(const struct flow *f, uint64_t off)

@@ -1117,6 +1117,7 @@ static void decode_stream(struct record *r, struct rec_flow *fl, int dir, uint32
 
 		if (rc == WIRE_OK) {
 			json_t *v = json_array(), *a = json_array();
+			char ja4[WIRE_TLS_JA4_LEN];
 			unsigned int i;
 
 			for (i = 0; i < ch.n_versions; i++)
@@ -1128,6 +1129,8 @@ static void decode_stream(struct record *r, struct rec_flow *fl, int dir, uint32
 			jsonx_set(f, "sni", ch.has_sni ? json_string(ch.sni) : json_null());
 			jsonx_set(f, "versions", v);
 			jsonx_set(f, "alpn", a);
+			jsonx_set(f, "ja4",
+				  wire_tls_ja4(&ch, ja4) == 0 ? json_string(ja4) : json_null());
 			rec_emit(r, "tls.client_hello", t, pid, f);
 			s->decoded = true;
 			return;

@@ -293,9 +293,13 @@ void rec_fs_drain(struct record *r)
 typedef int (*walk_fn)(struct record *r, int dirfd, const char *name, const char *path,
 		       const struct stat *st);
 
-/* Walks the tree under dirfd (owned) depth-first; path is dirfd's path in the sandbox. */
+/*
+ * Walks the tree under dirfd (owned) depth-first; path is dirfd's path in the sandbox. Stays
+ * on the file system dev: a mount below (a read-only bind of a host directory the sandbox
+ * exposes, the work directory walked on its own) is not part of this writable mount.
+ */
 static int walk(struct record *r, int dfd, const char *path, int depth, struct rmap *visited,
-		walk_fn fn)
+		dev_t dev, walk_fn fn)
 {
 	DIR *d;
 	struct dirent *de;
@@ -323,7 +327,7 @@ static int walk(struct record *r, int dfd, const char *path, int depth, struct r
 		if ((size_t)snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "",
 				     de->d_name) >= sizeof(child))
 			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != dev)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			int cfd;
@@ -334,7 +338,7 @@ static int walk(struct record *r, int dfd, const char *path, int depth, struct r
 			cfd = openat(dirfd(d), de->d_name,
 				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (cfd >= 0)
-				walk(r, cfd, child, depth + 1, visited, fn);
+				walk(r, cfd, child, depth + 1, visited, dev, fn);
 		} else if (S_ISREG(st.st_mode)) {
 			fn(r, dirfd(d), de->d_name, child, &st);
 		}
@@ -442,6 +446,7 @@ static void walk_writable(struct record *r, walk_fn fn)
 	const char *const *paths = NULL;
 	struct rmap visited = {0};
 	int root = sandbox_root_fd(r->sb);
+	struct stat st;
 	size_t n, i;
 
 	if (root < 0)
@@ -462,7 +467,11 @@ static void walk_writable(struct record *r, walk_fn fn)
 			     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dfd < 0)
 			continue;
-		walk(r, dfd, p, 0, &visited, fn);
+		if (fstat(dfd, &st) < 0) {
+			close(dfd);
+			continue;
+		}
+		walk(r, dfd, p, 0, &visited, st.st_dev, fn);
 	}
 	rmap_clear(&visited, NULL);
 }

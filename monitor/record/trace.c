@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/util.h"
@@ -24,7 +25,15 @@ int trace_writer_open(const char *path, uint64_t t0_ns, struct trace_writer **re
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	/*
+	 * 0600: the trace holds the run's canary values, and the sandbox may see the output
+	 * directory (read-only); the run's uid is nobody on the host and must not read it.
+	 */
+	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+	if (w->fd >= 0 && fchmod(w->fd, 0600) < 0) { /* an older trace kept its mode */
+		close(w->fd);
+		w->fd = -1;
+	}
 	if (w->fd < 0) {
 		int r = -errno;
 

@@ -61,6 +61,7 @@ static const char *const stage_names[SB_STAGE_COUNT] = {
 	[SB_STAGE_MOUNT_RUN] = "mounting /run",
 	[SB_STAGE_MOUNT_HOME] = "mounting HOME and masking /home",
 	[SB_STAGE_MOUNT_WORKDIR] = "binding the work directory",
+	[SB_STAGE_MOUNT_EXPOSE] = "binding the current or the command's directory read-only",
 	[SB_STAGE_RESOLV] = "binding resolv.conf",
 	[SB_STAGE_PIVOT] = "pivot_root",
 	[SB_STAGE_HONEY] = "writing the honey files",
@@ -211,6 +212,7 @@ static void build_mounts(const struct sb_child *c)
 {
 	char dst[PATH_MAX + 16];
 	struct stat st;
+	size_t k;
 	int r, tree;
 
 	CHECK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), SB_STAGE_MOUNT_PRIVATE);
@@ -240,10 +242,26 @@ static void build_mounts(const struct sb_child *c)
 	if (lstat("/newroot/var/run", &st) == 0 && S_ISDIR(st.st_mode))
 		CHECK(tmpfs("conduct-run", "/newroot/var/run", 0, "mode=0755"), SB_STAGE_MOUNT_RUN);
 	CHECK(tmpfs("conduct-home", "/newroot/root", 0, "mode=0700"), SB_STAGE_MOUNT_HOME);
-	if (stat("/newroot/home", &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (stat("/newroot/home", &st) == 0 && S_ISDIR(st.st_mode))
 		CHECK(tmpfs("conduct-nohome", "/newroot/home", 0, "mode=0755,size=4k"),
 		      SB_STAGE_MOUNT_HOME);
-		CHECK(setattr("/newroot/home", 0, MOUNT_ATTR_RDONLY), SB_STAGE_MOUNT_HOME);
+
+	/* the host directories the connector needs that the fresh mounts above hid */
+	for (k = 0; k < c->n_expose; k++) {
+		snprintf(dst, sizeof(dst), "/newroot%s", c->expose[k]);
+		r = mkdir_p(dst, 0755);
+		if (r < 0)
+			fail(SB_STAGE_MOUNT_EXPOSE, -r);
+		tree = open_tree(c->expose_fd[k], "",
+				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+		CHECK(tree, SB_STAGE_MOUNT_EXPOSE);
+		CHECK(move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH),
+		      SB_STAGE_MOUNT_EXPOSE);
+		close(tree);
+		close(c->expose_fd[k]);
+		CHECK(setattr(dst, AT_RECURSIVE,
+			      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV),
+		      SB_STAGE_MOUNT_EXPOSE);
 	}
 
 	snprintf(dst, sizeof(dst), "/newroot%s", c->workdir);
@@ -259,6 +277,9 @@ static void build_mounts(const struct sb_child *c)
 	close(c->workdir_fd);
 	CHECK(setattr(dst, AT_RECURSIVE, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV),
 	      SB_STAGE_MOUNT_WORKDIR);
+	/* /home stays empty and read-only; made so only after the binds that may lie below it */
+	if (stat("/newroot/home", &st) == 0 && S_ISDIR(st.st_mode))
+		CHECK(setattr("/newroot/home", 0, MOUNT_ATTR_RDONLY), SB_STAGE_MOUNT_HOME);
 
 	if (c->resolv_conf)
 		bind_resolv(c->resolv_conf);
@@ -513,6 +534,7 @@ void sb_init_main(struct sb_child *c)
 	int keep[] = { c->ctl, c->conn, c->errw, c->out_w, c->err_w };
 	sigset_t chld;
 	pid_t pid;
+	size_t k;
 	int sfd, r;
 
 	errw = c->errw;
@@ -524,6 +546,10 @@ void sb_init_main(struct sb_child *c)
 	 */
 	c->workdir_fd = open(c->workdir_host, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	CHECK(c->workdir_fd, SB_STAGE_MOUNT_WORKDIR);
+	for (k = 0; k < c->n_expose; k++) {
+		c->expose_fd[k] = open(c->expose[k], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		CHECK(c->expose_fd[k], SB_STAGE_MOUNT_EXPOSE);
+	}
 	/* the maps first: until then this process is nobody in its own namespace */
 	CHECK(recv_msg(c->ctl, SB_MSG_MAPPED), SB_STAGE_MAP_WAIT);
 	CHECK(setgroups(0, NULL), SB_STAGE_SETID);

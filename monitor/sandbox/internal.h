@@ -137,6 +137,7 @@ enum sb_stage {
 	SB_STAGE_MOUNT_RUN,
 	SB_STAGE_MOUNT_HOME,
 	SB_STAGE_MOUNT_WORKDIR,
+	SB_STAGE_MOUNT_EXPOSE,
 	SB_STAGE_RESOLV,
 	SB_STAGE_PIVOT,
 	SB_STAGE_HONEY,
@@ -179,6 +180,8 @@ struct sb_msg {
 	int32_t b;
 };
 
+#define SB_EXPOSE_MAX 2
+
 /* Everything the cloned init needs, prepared by the parent before the clone. */
 struct sb_child {
 	const struct net *net;
@@ -192,6 +195,14 @@ struct sb_child {
 	const struct sb_honey_file *files;
 	size_t n_files;
 	int workdir_fd;		   /* set by init itself: O_PATH on the workdir in its mount ns */
+	/*
+	 * Host directories below a directory the sandbox replaces (/tmp, /run, /root, /home)
+	 * that the connector needs (the caller's cwd, the command's directory): bound read-only
+	 * at their own paths. init opens them (expose_fd) while it can still traverse the host.
+	 */
+	const char *expose[SB_EXPOSE_MAX];
+	size_t n_expose;
+	int expose_fd[SB_EXPOSE_MAX];
 	int ctl;		   /* init's end of the control socket */
 	int conn;		   /* the connector's end of its socket */
 	int errw;		   /* error pipe, write end */

@@ -71,6 +71,8 @@ struct sandbox {
 	char name[64];
 	char *workdir;	   /* host path */
 	char *workdir_in;  /* the same directory's path inside the sandbox */
+	char *expose[SB_EXPOSE_MAX]; /* host dirs bound read-only at their paths (sb_child) */
+	size_t n_expose;
 	char *cwd;
 	bool workdir_chowned;
 	int workdir_fd;
@@ -332,11 +334,30 @@ static bool fresh_inside(const char *p)
 	return false;
 }
 
+/* Whether p is dir or below it. */
+static bool path_within(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(p, dir, n) && (p[n] == '/' || p[n] == '\0');
+}
+
+static bool exposed(const struct sandbox *sb, const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < sb->n_expose; i++)
+		if (path_within(p, sb->expose[i]))
+			return true;
+	return false;
+}
+
 /*
  * Whether the run's uid, which is nobody on the host (neither owner nor group member of any
- * host file), can walk down to path: every ancestor on the host's tree needs o+x.
+ * host file), can walk down to path: every ancestor on the host's tree needs o+x. Below a
+ * fresh mount of the sandbox the path is made inside, unless it is in an exposed host dir.
  */
-static bool reachable_inside(const char *path)
+static bool reachable_inside(const struct sandbox *sb, const char *path)
 {
 	char buf[PATH_MAX];
 	char *slash;
@@ -345,12 +366,69 @@ static bool reachable_inside(const char *path)
 	snprintf(buf, sizeof(buf), "%s", path);
 	for (slash = strrchr(buf, '/'); slash && slash != buf; slash = strrchr(buf, '/')) {
 		*slash = '\0';
-		if (fresh_inside(buf))
+		if (fresh_inside(buf) && !exposed(sb, buf))
 			return true;
 		if (stat(buf, &st) < 0 || !(st.st_mode & S_IXOTH))
 			return false;
 	}
 	return true;
+}
+
+static int add_expose(struct sandbox *sb, const char *dir)
+{
+	static const char *const roots[] = { "/tmp", "/run", "/var/run", "/root", "/home" };
+	char real[PATH_MAX];
+	size_t i;
+
+	if (!realpath(dir, real) || !fresh_inside(real))
+		return 0;
+	/* never a whole fresh directory: the connector's /tmp, HOME, /run stay its own */
+	for (i = 0; i < ARRAY_SIZE(roots); i++)
+		if (!strcmp(real, roots[i]))
+			return 0;
+	for (i = 0; i < sb->n_expose; i++) {
+		if (path_within(real, sb->expose[i]))
+			return 0;
+		if (path_within(sb->expose[i], real)) { /* the new one holds an earlier one */
+			free(sb->expose[i]);
+			sb->expose[i] = sb->expose[--sb->n_expose];
+			i--;
+		}
+	}
+	if (sb->n_expose == SB_EXPOSE_MAX)
+		return 0;
+	sb->expose[sb->n_expose] = strdup(real);
+	if (!sb->expose[sb->n_expose])
+		return -ENOMEM;
+	sb->n_expose++;
+	return 0;
+}
+
+/*
+ * The sandbox replaces /tmp, /run, /root and /home with fresh mounts; a connector started
+ * from there (an upload unpacked in /tmp, a clone in /root) would not find itself. The
+ * caller's cwd and the command's directory, when below one of those, are bound read-only.
+ */
+static int prepare_expose(struct sandbox *sb)
+{
+	char cwd[PATH_MAX], cmd[PATH_MAX], *slash;
+	int r;
+
+	if (getcwd(cwd, sizeof(cwd))) {
+		r = add_expose(sb, cwd);
+		if (r < 0)
+			return r;
+	}
+	if (strchr(sb->cfg.argv[0], '/') && realpath(sb->cfg.argv[0], cmd)) {
+		slash = strrchr(cmd, '/');
+		if (slash && slash != cmd) {
+			*slash = '\0';
+			r = add_expose(sb, cmd);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
 }
 
 static int prepare_workdir(struct sandbox *sb, struct error *err)
@@ -379,7 +457,7 @@ static int prepare_workdir(struct sandbox *sb, struct error *err)
 	 * Bound at its own path when the run's uid can reach that path; below a directory it
 	 * may not traverse (e.g. a 0700 home elsewhere), at a fixed path on the sandbox's /run.
 	 */
-	sb->workdir_in = strdup(reachable_inside(real) ? real : "/run/conduct/work");
+	sb->workdir_in = strdup(reachable_inside(sb, real) ? real : "/run/conduct/work");
 	if (!sb->workdir || !sb->workdir_in)
 		return -ENOMEM;
 	sb->workdir_uid = st.st_uid;
@@ -559,7 +637,7 @@ static int spawn(struct sandbox *sb, struct error *err)
 
 		/* the caller's cwd only if the run's uid can enter it (probe one level below) */
 		snprintf(probe, sizeof(probe), "%s/.", cwd);
-		if (!reachable_inside(probe))
+		if (!reachable_inside(sb, probe))
 			snprintf(cwd, sizeof(cwd), "%s", sb->workdir_in);
 	} else {
 		snprintf(cwd, sizeof(cwd), "%s", sb->workdir_in);
@@ -571,6 +649,7 @@ static int spawn(struct sandbox *sb, struct error *err)
 		.envp = sb->envp,
 		.workdir = sb->workdir_in,
 		.workdir_host = sb->workdir,
+		.n_expose = sb->n_expose,
 		.cwd = sb->cwd ? sb->cwd : sb->workdir_in,
 		.resolv_conf = net_resolv_conf(sb->net),
 		.own_netns = (flags & CLONE_NEWNET) != 0,
@@ -582,6 +661,8 @@ static int spawn(struct sandbox *sb, struct error *err)
 		.out_w = outp[1],
 		.err_w = errp[1],
 	};
+	for (size_t k = 0; k < sb->n_expose; k++)
+		c.expose[k] = sb->expose[k];
 	fflush(NULL);
 	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid < 0) {
@@ -694,6 +775,9 @@ int sandbox_new(const struct sandbox_config *cfg, struct loop *loop, struct sand
 	r = make_canaries(sb, err);
 	if (r < 0)
 		goto fail;
+	r = prepare_expose(sb);
+	if (r < 0)
+		goto fail;
 	r = prepare_workdir(sb, err);
 	if (r < 0)
 		goto fail;
@@ -772,6 +856,14 @@ json_t *sandbox_describe(const struct sandbox *sb)
 	json_object_set_new(o, "root", json_string("host / read-only, nosuid"));
 	json_object_set_new(o, "workdir", json_string(sb->workdir_in));
 	json_object_set_new(o, "workdir_host", json_string(sb->workdir));
+	{
+		json_t *ex = json_array();
+		size_t k;
+
+		for (k = 0; k < sb->n_expose; k++)
+			json_array_append_new(ex, json_string(sb->expose[k]));
+		json_object_set_new(o, "read_only_binds", ex);
+	}
 	json_object_set_new(o, "home", json_string("/root"));
 	json_object_set_new(o, "cwd", json_string(sb->cwd ? sb->cwd : sb->workdir_in));
 	for (i = 0; i < ARRAY_SIZE(sb->writable); i++)
@@ -1330,6 +1422,8 @@ void sandbox_free(struct sandbox *sb)
 	sb_canaries_fini(&sb->can);
 	free(sb->workdir);
 	free(sb->workdir_in);
+	for (size_t k = 0; k < sb->n_expose; k++)
+		free(sb->expose[k]);
 	free(sb->cwd);
 	free(sb);
 }

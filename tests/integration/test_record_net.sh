@@ -106,6 +106,46 @@ for buf, t in ((ch, 1), (sh, 2)):
 PY
 assert_eq "$(ev ".kind == \"tls.client_hello\" and .flow == $C" | jq -c '[.sni, (.versions | index("1.3") != null)]')" '["lab.example",true]' "tls.client_hello"
 assert_eq "$(ev ".kind == \"tls.server_hello\" and .flow == $C" | jq -r .version)" 1.3 "tls.server_hello"
+# JA4 of that ClientHello, computed here from the raw bytes (FoxIO JA4.md): TCP, TLS 1.3, SNI
+# given, no ALPN ("00"), then the truncated SHA-256 of the sorted ciphers and of the sorted
+# extensions (SNI and ALPN left out) "_" the signature algorithms in their order
+JA4=$(python3 - "$CH" <<'PY'
+import hashlib, sys
+b = bytes.fromhex(sys.argv[1])
+grease = lambda v: (v & 0x0f0f) == 0x0a0a and (v >> 8) == (v & 0xff)
+u16 = lambda p: int.from_bytes(b[p:p + 2], "big")
+p = 9 + 2 + 32
+p += 1 + b[p]
+n = u16(p)
+ciphers = [u16(p + 2 + i) for i in range(0, n, 2) if not grease(u16(p + 2 + i))]
+p += 2 + n
+p += 1 + b[p]
+end = p + 2 + u16(p)
+p += 2
+exts, sigs, vers, alpn = [], [], [u16(9)], "00"
+while p < end:
+    t, l = u16(p), u16(p + 2)
+    d = p + 4
+    if not grease(t):
+        exts.append(t)
+    if t == 0x002b:
+        vers = [u16(d + 1 + i) for i in range(0, b[d], 2)]
+    elif t == 0x000d:
+        sigs = [u16(d + 2 + i) for i in range(0, u16(d), 2) if not grease(u16(d + 2 + i))]
+    elif t == 0x0010:
+        v = b[d + 3:d + 3 + b[d + 2]].decode()
+        alpn = v[0] + v[-1]
+    p = d + l
+ver = {0x0304: "13", 0x0303: "12", 0x0302: "11", 0x0301: "10"}[max(v for v in vers if not grease(v))]
+h = lambda s: hashlib.sha256(s.encode()).hexdigest()[:12]
+hx = lambda l: ",".join("%04x" % v for v in l)
+rest = sorted(e for e in exts if e not in (0x0000, 0x0010))
+print("t%s%s%02d%02d%s_%s_%s" % (ver, "d" if 0 in exts else "i", min(len(ciphers), 99),
+      min(len(exts), 99), alpn, h(hx(sorted(ciphers))), h(hx(rest) + ("_" + hx(sigs) if sigs else ""))))
+PY
+) || fail "JA4 of the raw ClientHello"
+[[ "$JA4" =~ ^t13d[0-9]{4}00_[0-9a-f]{12}_[0-9a-f]{12}$ ]] || fail "JA4 computed from the bytes: $JA4"
+assert_eq "$(ev ".kind == \"tls.client_hello\" and .flow == $C" | jq -r .ja4)" "$JA4" "tls.client_hello ja4"
 # --tls-plaintext: the client's SSL_write, joined to the same flow
 assert_eq "$(ev ".kind == \"tls.plaintext\" and .dir == \"out\" and .flow == $C" | jq -r .bytes_b64 | head -n 1)" \
 	"$(printf 'hello\n' | base64)" "tls.plaintext of SSL_write"

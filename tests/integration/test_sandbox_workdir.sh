@@ -34,3 +34,30 @@ T2=/tmp/conduct-wd-open.$$/out/trace.jsonl
 assert_eq "$(jq -r 'select(.kind=="log") | .line' "$T2")" \
 	"wd=/tmp/conduct-wd-open.$$/out/work cwd=/tmp/conduct-wd-open.$$" "same path inside"
 assert_no_leftovers
+
+# 3. A connector unpacked below /tmp (which the sandbox replaces with its own tmpfs), run from
+#    its own directory with the output directory inside it: the directory is bound read-only
+#    at its own path, the connector runs, cannot write there, cannot read the trace (0600),
+#    and the inventory of /tmp does not take conduct's own files for the connector's.
+PKG=/tmp/conduct-wd-pkg.$$
+mkdir -p "$PKG"
+chmod 0755 "$PKG"
+on_exit "rm -rf '$PKG'"
+cat >"$PKG/connector.sh" <<'SH'
+#!/bin/sh
+echo "ran=$(basename "$0")"
+if echo x 2>/dev/null >"$(dirname "$0")/dropped"; then echo "pkg=writable"; else echo "pkg=read-only"; fi
+if cat "$(dirname "$0")/out/trace.jsonl" >/dev/null 2>&1; then echo "trace=readable"; else echo "trace=unreadable"; fi
+SH
+chmod 0755 "$PKG/connector.sh"
+(cd "$PKG" && "$CONDUCT" run -q -o "$PKG/out" -- ./connector.sh) >/dev/null 2>"$SCRATCH/err3" ||
+	fail "a connector below /tmp did not pass: $(cat "$SCRATCH/err3")"
+T3="$PKG/out/trace.jsonl"
+assert_eq "$(stat -c %a "$T3")" 600 "trace mode"
+assert_eq "$(head -1 "$T3" | jq -c .sandbox.read_only_binds)" "[\"$PKG\"]" "read-only binds"
+assert_eq "$(jq -r 'select(.kind=="log") | .line' "$T3" | tr '\n' ' ')" \
+	"ran=connector.sh pkg=read-only trace=unreadable " "what the connector saw"
+assert_eq "$(jq -c '[select(.kind=="file.inventory") | .path]' "$T3" | jq -sc 'add')" "[]" \
+	"inventory (nothing written)"
+assert_eq "$(jq -r .verdict "$PKG/out/report.json")" pass "verdict"
+assert_no_leftovers

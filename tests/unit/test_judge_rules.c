@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_judge_rules: every rule of the catalog on hand-made traces whose net.data holds real
- * protocol bytes (tests/fixtures/judge/gen_traces.py says how each was made). Each trace
- * states exactly which findings it must raise, with their evidence lines, in report order;
- * a close look-alike of each raising trace must not raise the rule (the table says which).
+ * protocol bytes (gen_traces.py and gen_upgrades.py in tests/fixtures/judge/ say how each was
+ * made). Each trace states exactly which findings it must raise, with their evidence lines, in
+ * report order; a close look-alike of each raising trace must not raise the rule (the table
+ * says which).
  */
 #include <string.h>
 
@@ -75,6 +76,11 @@ static const struct {
 	{"log_wrapped.jsonl", "fail: DP-1.secret-exposure@7,8"},
 	/* Encrypted Client Hello to the declared host (tls13_declared.jsonl is the look-alike) */
 	{"ech.jsonl", "fail: CC-5.hidden-channel@4,5"},
+	/* TLS after SMTP STARTTLS (hellos on lines 10, 11: not the dialogue before them) and
+	 * after a PostgreSQL SSLRequest (a hello offering at most 1.0 on line 17, refused) */
+	{"starttls.jsonl", "fail: DP-2.tls-version@10,11 DP-2.tls-version@17"},
+	/* the same upgrades to TLS 1.3 */
+	{"starttls_13.jsonl", "pass:"},
 };
 
 TEST(catalog)
@@ -222,6 +228,54 @@ cleanup:
 	json_decref(r);
 }
 
+/* A flow upgraded to TLS in the middle shows its TLS version and SNI in the inventory. */
+TEST(upgraded_flows)
+{
+	static const struct {
+		const char *trace;
+		const char *tls[2];
+	} t[] = {
+		{"starttls.jsonl", {"1.0", NULL}}, /* the PostgreSQL server refused TLS 1.0 */
+		{"starttls_13.jsonl", {"1.3", "1.3"}},
+	};
+	static const char *const sni[2] = {"mail.acme.example", "db.acme.example"};
+	static const int port[2] = {587, 5432};
+	struct error err = {0};
+	json_t *r = NULL, *conns, *c;
+	size_t k, j;
+
+	for (k = 0; k < ARRAY_SIZE(t); k++) {
+		char path[256];
+
+		snprintf(path, sizeof(path), FIX "%s", t[k].trace);
+		ASSERT_EQ(judge_check_file(path, NULL, pol, &r, &err), 0);
+		conns = json_object_get(json_object_get(r, "observed"), "connections");
+		ASSERT_EQ(json_array_size(conns), 2);
+		for (j = 0; j < 2; j++) {
+			c = json_array_get(conns, j);
+			ASSERT_EQ(json_integer_value(json_object_get(c, "port")), port[j]);
+			ASSERT_STR_EQ(json_string_value(json_object_get(c, "host")), sni[j]);
+			ASSERT_STR_EQ(json_string_value(json_object_get(c, "sni")), sni[j]);
+			if (t[k].tls[j])
+				ASSERT_STR_EQ(json_string_value(json_object_get(c, "tls")),
+					      t[k].tls[j]);
+			else
+				ASSERT_TRUE(json_is_null(json_object_get(c, "tls")));
+		}
+		if (k == 0) {
+			json_t *f = json_array_get(json_object_get(r, "findings"), 0);
+
+			ASSERT_STR_EQ(json_string_value(json_object_get(f, "summary")),
+				      "The connection to mail.acme.example (203.0.113.25) port 587 "
+				      "negotiated TLS 1.0, below the required TLS 1.2.");
+		}
+		json_decref(r);
+		r = NULL;
+	}
+cleanup:
+	json_decref(r);
+}
+
 int main(void)
 {
 	struct error err = {0};
@@ -236,6 +290,7 @@ int main(void)
 	RUN(manifest_override);
 	RUN(report_shape);
 	RUN(low_has_no_deadlines);
+	RUN(upgraded_flows);
 	policy_free(pol);
 	return test_summary();
 }
