@@ -35,7 +35,8 @@ static const char usage_run[] =
 	"      --flow-bytes SIZE   bytes captured per flow and direction (default 16K)\n"
 	"      --ringbuf SIZE      data ring buffer size (default 8M)\n"
 	"      --tls-plaintext     also record OpenSSL plaintext (uprobes on libssl)\n"
-	"      --fail-on SEVERITY  exit 1 at or above: low|medium|high|critical (default medium)\n"
+	"      --fail-on SEVERITY  exit 1 at or above: low|medium|high|critical|none (default\n"
+	"                          medium; an incomplete record always fails, except with none)\n"
 	"  -q, --quiet             do not pass the connector's output through\n"
 	"  -v, --verbose           more diagnostics (repeatable)\n";
 

@@ -104,6 +104,29 @@ static int ensure_dir(const char *path)
 	return 0;
 }
 
+/*
+ * The trace header names the policy the run was judged with; judged with another, the report
+ * will not be the run's. Worth a warning, not an error (re-judging under a newer policy is
+ * legitimate). A header that cannot be read is left to the judge to report.
+ */
+static void warn_other_policy(const char *trace_path, const struct policy *p)
+{
+	_cleanup_fclose_ FILE *f = fopen(trace_path, "re");
+	json_auto_t *h = NULL;
+	const char *sha;
+
+	if (!f)
+		return;
+	h = json_loadf(f, JSON_DISABLE_EOF_CHECK, NULL);
+	sha = json_string_value(json_object_get(json_object_get(h, "policy"), "sha256"));
+	if (sha && strcmp(sha, policy_sha256(p)) != 0)
+		log_warn("'%s' was recorded under policy '%s' (sha256 %.16s...); judging it with "
+			 "'%s' (sha256 %.16s...): the report may differ from the run's",
+			 trace_path,
+			 json_string_value(json_object_get(json_object_get(h, "policy"), "id")) ?: "?",
+			 sha, policy_id(p), policy_sha256(p));
+}
+
 /* Judges trace_path and writes the reports; the shared tail of `run` and `check`. */
 static int judge_and_report(const char *trace_path, const struct manifest *manifest,
 			    const struct policy *policy, const char *outdir, const char *fail_on)
@@ -111,6 +134,7 @@ static int judge_and_report(const char *trace_path, const struct manifest *manif
 	json_auto_t *report = NULL, *rules = NULL;
 	struct error err = { 0 };
 	enum severity threshold, worst;
+	const char *verdict;
 	int r;
 
 	r = judge_check_file(trace_path, manifest, policy, &report, &err);
@@ -118,6 +142,7 @@ static int judge_and_report(const char *trace_path, const struct manifest *manif
 		print_file_error(trace_path, &err);
 		return EXIT_USAGE;
 	}
+	warn_other_policy(trace_path, policy);
 	rules = policy_rules_json(policy);
 	if (!rules)
 		return EXIT_MONITOR;
@@ -132,8 +157,14 @@ static int judge_and_report(const char *trace_path, const struct manifest *manif
 	fflush(stdout);
 	if (severity_parse(fail_on, &threshold) < 0)
 		threshold = SEV_MEDIUM;
+	if (threshold == SEV_NONE)
+		return EXIT_PASS;
+	/* a record that cannot be trusted is never compliant, whatever --fail-on says */
+	verdict = json_string_value(json_object_get(report, "verdict"));
+	if (verdict && !strcmp(verdict, "incomplete"))
+		return EXIT_FINDINGS;
 	worst = judge_max_severity(report);
-	if (threshold != SEV_NONE && worst >= threshold)
+	if (worst >= threshold)
 		return EXIT_FINDINGS;
 	return EXIT_PASS;
 }

@@ -211,7 +211,7 @@ static int rule_flows(struct jctx *c)
 					"The connector tried to reach %s on %s port %u (%s), which "
 					"the manifest declares neither as egress nor as cluster.",
 					peer(f, who, sizeof(who)), f->proto, f->port,
-					f->denied ? "denied by --enforce" : "the attempt failed");
+					f->denied ? "denied by the monitor" : "the attempt failed");
 			else
 				r = raise(c, R_CC5_EGRESS, key, l, f->first_out_line,
 					  "The connector talked to %s on %s port %u, which the "

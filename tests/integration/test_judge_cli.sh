@@ -31,6 +31,23 @@ assert_eq "$rc" 1 "high findings with --fail-on high"
 rc=0; "$CONDUCT" check "$FIX/timeout.jsonl" -o "$SCRATCH/to" >/dev/null 2>&1 || rc=$?
 assert_eq "$rc" 1 "exit status of an incomplete run"
 assert_eq "$(jqf "$SCRATCH/to/report.json" .verdict)" incomplete "verdict of a timed-out run"
+rc=0; "$CONDUCT" check "$FIX/timeout.jsonl" -o "$SCRATCH/to" --fail-on critical >/dev/null 2>&1 || rc=$?
+assert_eq "$rc" 1 "an incomplete run with --fail-on critical"
+rc=0; "$CONDUCT" check "$FIX/timeout.jsonl" -o "$SCRATCH/to" --fail-on none >/dev/null 2>&1 || rc=$?
+assert_eq "$rc" 0 "an incomplete run with --fail-on none"
+# judged under another policy than the run's: said on stderr, not an error (the fixtures'
+# headers name the policy with a dummy all-zero sha256)
+"$CONDUCT" check "$FIX/timeout.jsonl" -o "$SCRATCH/op" >/dev/null 2>"$SCRATCH/op.err" || true
+grep -q "was recorded under policy 'camunda-marketplace' (sha256 0000000000000000...); judging it with" \
+	"$SCRATCH/op.err" || fail "no warning for a trace of another policy: $(cat "$SCRATCH/op.err")"
+real=$(jqf "$SCRATCH/op/report.json" .run.policy.sha256)
+{ head -1 "$FIX/timeout.jsonl" | sed "s/\"sha256\":\"0\{64\}\"/\"sha256\":\"$real\"/"
+  tail -n +2 "$FIX/timeout.jsonl"; } >"$SCRATCH/same-policy.jsonl"
+assert_eq "$(head -1 "$SCRATCH/same-policy.jsonl" | jq -r .policy.sha256)" "$real" "stamped policy"
+"$CONDUCT" check "$SCRATCH/same-policy.jsonl" -o "$SCRATCH/sp" >/dev/null 2>"$SCRATCH/same.err" || true
+if grep -q "recorded under policy" "$SCRATCH/same.err"; then
+	fail "warned about the run's own policy: $(cat "$SCRATCH/same.err")"
+fi
 
 # the same trace twice: byte-identical report.json
 "$CONDUCT" check "$FIX/honey_log.jsonl" -o "$SCRATCH/a" >/dev/null 2>&1 || true

@@ -50,7 +50,8 @@ for sig in INT TERM; do
 	RC=0
 	timeout 30 tail --pid="$BG" -f /dev/null || fail "conduct did not stop after SIG$sig"
 	wait "$BG" || RC=$?
-	[ "$RC" -lt 3 ] || fail "conduct exited $RC after SIG$sig: $(cat "$SCRATCH/sig$sig.err")"
+	assert_eq "$RC" 1 "SIG$sig: exit status (an incomplete record) $(cat "$SCRATCH/sig$sig.err")"
+	assert_eq "$(jq -r .verdict "$SCRATCH/sig$sig/report.json")" incomplete "SIG$sig: verdict"
 	assert_eq "$(run_end interrupted)" true "SIG$sig: interrupted"
 	assert_eq "$(run_end signal)" 9 "SIG$sig: the connector was killed"
 	assert_eq "$(trace_count "$T" proc.exit)" 1 "SIG$sig: proc.exit"
