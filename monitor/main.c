@@ -258,8 +258,7 @@ struct run_ctx {
 	struct trace_writer *w;
 	struct loop *loop;
 	int sigfd;
-	uint64_t last_progress;
-	bool progress;
+	bool progress; /* live status line: stderr is a terminal */
 };
 
 static int on_signal(void *ctx, int fd, uint32_t events)
@@ -284,10 +283,10 @@ static int on_progress(void *ctx, int fd, uint32_t events)
 	if (rc->rec)
 		record_stats(rc->rec, &st);
 	if (rc->progress)
-		fprintf(stderr, "\r\033[K[conduct] %3llu.%llus  events %llu  flows %llu  lost %llu",
-			(unsigned long long)(t / 1000000000ull),
-			(unsigned long long)(t / 100000000ull % 10), (unsigned long long)st.events,
-			(unsigned long long)st.flows, (unsigned long long)st.lost);
+		log_status("[conduct] %3llu.%llus  events %llu  flows %llu  lost %llu",
+			   (unsigned long long)(t / 1000000000ull),
+			   (unsigned long long)(t / 100000000ull % 10), (unsigned long long)st.events,
+			   (unsigned long long)st.flows, (unsigned long long)st.lost);
 	return 0;
 }
 
@@ -471,7 +470,7 @@ static int cmd_run(const struct cli *c)
 	}
 	if (loop_add_fd(rc.loop, rc.sigfd, EPOLLIN, on_signal, &rc) < 0)
 		goto out;
-	rc.progress = isatty(STDERR_FILENO) && c->quiet;
+	rc.progress = isatty(STDERR_FILENO);
 	if (loop_add_timer(rc.loop, 200000000ull, 200000000ull, on_progress, &rc) < 0)
 		goto out;
 
@@ -483,8 +482,7 @@ static int cmd_run(const struct cli *c)
 	r = loop_run(rc.loop);
 	if (r < 0)
 		log_error("the monitor's event loop failed: %s", strerror(-r));
-	if (rc.progress)
-		fputs("\r\033[K", stderr);
+	log_status_clear();
 	r = sandbox_finish(rc.sb, &res);
 	if (r < 0)
 		log_error("cannot collect the run's end: %s", strerror(-r));

@@ -1217,7 +1217,7 @@ static void drain(struct sandbox *sb, struct logstream *ls, bool to_eof)
 			loop_del_fd(sb->loop, ls->fd);
 			break;
 		}
-		if (!sb->cfg.quiet && write_all(STDERR_FILENO, buf, (size_t)n) < 0) {
+		if (!sb->cfg.quiet && log_passthrough(buf, (size_t)n) < 0) {
 			/* a closed terminal must not stop the record */
 		}
 		feed(sb, ls, buf, (size_t)n);
