@@ -61,6 +61,76 @@ cleanup:
 	return;
 }
 
+/*
+ * Roundup (CVSS v3.1 specification, Appendix A) through the base vectors whose raw score lies
+ * closest to a tenth. roundup_tenths() is static in cvss.c, so it is reached only through
+ * cvss31_score(). The expected values are computed here by hand from the specification's
+ * formulas (section 7.1 and the metric values of 7.4), not by running the code:
+ *
+ *   Roundup(x): i = round_to_nearest_integer(x * 100000);
+ *               i % 10000 == 0 ? i / 100000.0 : (floor(i / 10000) + 1) / 10.0
+ *
+ * An exhaustive pass over all 2592 base vectors (exact rational arithmetic) shows that no raw
+ * base score below the 10.0 cap is a whole tenth or within 0.00001 of one: the floating-point
+ * trap of Appendix A (a value like 4.000000000000001 that must give 4.0, not 4.1) cannot be
+ * produced by a v3.1 base vector, so it cannot be tested here without exporting the function.
+ * Note also that by Appendix A, 4.000001 gives 4.0 (400000.1 rounds to 400000), not 4.1:
+ * anything within 0.000005 above a tenth counts as that tenth. What the vectors can show:
+ */
+static const struct {
+	const char *vector;
+	int tenths;
+	const char *what;
+} roundup_edges[] = {
+	/* S:U. ISS = 1 - (1-0.56)(1-0.22)(1-0.22) = 1 - 0.267696 = 0.732304;
+	 * Impact = 6.42 * 0.732304 = 4.70139168;
+	 * Exploitability = 8.22 * 0.55 * 0.77 * 0.27 * 0.85 = 0.798928515;
+	 * raw = 5.500320195: i = 550032 (not a multiple of 10000) -> 5.6.
+	 * Rounding to the nearest tenth would give 5.5. The closest any base score gets to a
+	 * tenth from above. */
+	{"CVSS:3.1/AV:L/AC:L/PR:H/UI:N/S:U/C:H/I:L/A:L", 56, "5.500320195 rounds up"},
+	/* The same score with the impacts permuted (6.42 * ISS is symmetric in C, I, A). */
+	{"CVSS:3.1/AV:L/AC:L/PR:H/UI:N/S:U/C:L/I:L/A:H", 56, "5.500320195, permuted"},
+	/* S:C. ISS = 1 - (1-0.56)(1-0.22)(1-0) = 1 - 0.3432 = 0.6568;
+	 * Impact = 7.52 * (0.6568 - 0.029) - 3.25 * (0.6568 - 0.02)^15
+	 *        = 4.721056 - 3.25 * 0.0011482748 = 4.721056 - 0.0037318930 = 4.7173241070;
+	 * Exploitability = 8.22 * 0.55 * 0.44 * 0.68 (PR:L, changed) * 0.62 = 0.838663584;
+	 * raw = 1.08 * (4.7173241070 + 0.838663584) = 1.08 * 5.5559876910 = 6.0004667063:
+	 * i = 600047 -> 6.1 (the nearest tenth would be 6.0). */
+	{"CVSS:3.1/AV:L/AC:H/PR:L/UI:R/S:C/C:H/I:L/A:N", 61, "6.000466706 rounds up"},
+	/* S:C. ISS = 0.56; Impact = 7.52 * 0.531 - 3.25 * 0.54^15
+	 *        = 3.99312 - 3.25 * 0.0000968069 = 3.9928053775;
+	 * Exploitability = 8.22 * 0.2 * 0.77 * 0.85 * 0.85 = 0.9145983;
+	 * raw = 1.08 * 4.9074036775 = 5.2999959717: i = round(529999.597) = 530000, a multiple
+	 * of 10000 -> 5.3 exactly (not 5.4: the 5-decimal rounding absorbs the shortfall; and
+	 * not 5.2, as truncation would give). The closest any base score gets from below. */
+	{"CVSS:3.1/AV:P/AC:L/PR:N/UI:N/S:C/C:H/I:N/A:N", 53, "5.299995972 is 5.3"},
+	/* S:C. ISS = 1 - 0.44 * 0.44 = 0.8064; Impact = 7.52 * 0.7774 - 3.25 * 0.7864^15
+	 *        = 5.846048 - 0.0884170 = 5.7576310; Exploitability = 8.22 * 0.85 * 0.77 * 0.85
+	 * * 0.85 = 3.887042775; 1.08 * 9.6446738 = 10.4162476 -> Minimum(.., 10) = 10.0 exactly:
+	 * i = 1000000 -> 10.0, not 10.1. */
+	{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:N", 100, "capped at exactly 10.0"},
+};
+
+TEST(roundup_edges)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(roundup_edges); k++) {
+		char why[160] = "";
+		int t = -1;
+
+		if (cvss31_score(roundup_edges[k].vector, &t, why, sizeof(why)) != 0)
+			TEST_FAIL_AT("%s rejected: %s", roundup_edges[k].vector, why);
+		if (t != roundup_edges[k].tenths)
+			TEST_FAIL_AT("%s (%s): scored %d.%d, expected %d.%d",
+				     roundup_edges[k].vector, roundup_edges[k].what, t / 10, t % 10,
+				     roundup_edges[k].tenths / 10, roundup_edges[k].tenths % 10);
+	}
+cleanup:
+	return;
+}
+
 /* Metrics in another order score the same; an impact of None everywhere scores 0.0. */
 TEST(order_and_zero)
 {
@@ -152,6 +222,7 @@ cleanup:
 int main(void)
 {
 	RUN(first_examples);
+	RUN(roundup_edges);
 	RUN(order_and_zero);
 	RUN(malformed_vectors);
 	RUN(bands);

@@ -81,6 +81,31 @@ static const struct {
 	{"starttls.jsonl", "fail: DP-2.tls-version@10,11 DP-2.tls-version@17"},
 	/* the same upgrades to TLS 1.3 */
 	{"starttls_13.jsonl", "pass:"},
+	/* gen_audit.py: 30 (dns_subdomains_per_domain) different names under relay.example, each
+	 * line its evidence; look-alikes: one name looked up 30 times, and 29 different names */
+	{"audit_dns_subdomains.jsonl",
+	 "fail: CC-5.hidden-channel@2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,"
+	 "25,26,27,28,29,30,31"},
+	{"audit_dns_repeated.jsonl", "pass:"},
+	{"audit_dns_29.jsonl", "pass:"},
+	/* exec of a deleted regular file (not memfd); look-alike: exec of a file that was not
+	 * written before it ran (the same path is created after the exec, on line 3) */
+	{"audit_exec_deleted.jsonl", "fail: CC-3.dropped-code@2"},
+	{"audit_exec_kept.jsonl", "pass:"},
+	/* a PostgreSQL StartupMessage (cleartext) to an undeclared host on 5432 (database-ports);
+	 * look-alike: the same bytes to the same port of a declared egress host: still cleartext,
+	 * but neither external storage nor undeclared egress */
+	{"audit_db_port.jsonl",
+	 "fail: DP-2.plaintext@4,5 DP-3.external-storage@4,5 CC-5.undeclared-egress@4,5"},
+	{"audit_db_port_declared.jsonl", "fail: DP-2.plaintext@4,5"},
+	/* flows named by SNI (2, 3) and by HTTP Host (4, 5) are not raw IP; a Host that is an
+	 * address (6, 7) names nothing: raw IP */
+	{"audit_naming.jsonl",
+	 "fail: DP-2.plaintext@4,5 DP-2.plaintext@6,7 CC-5.hidden-channel@6 "
+	 "CC-5.undeclared-egress@2,3 CC-5.undeclared-egress@4,5 CC-5.undeclared-egress@6,7"},
+	/* look-alikes of MON-1 and SB-1: a loss record of 0 events, failed ordinary calls (ENOENT
+	 * open, EACCES exec, refused connect), a run killed by SIGKILL without timing out */
+	{"audit_quiet_failures.jsonl", "pass:"},
 };
 
 TEST(catalog)
@@ -276,6 +301,86 @@ cleanup:
 	json_decref(r);
 }
 
+/* Names come only from what the run saw: DNS answers, else SNI, else HTTP Host; an address
+ * in the Host header names nothing. No DNS in audit_naming.jsonl. */
+TEST(named_without_dns)
+{
+	static const struct {
+		const char *addr, *host, *by, *sni;
+		int port;
+	} want[] = {
+		{"203.0.113.40", "files.other.example", "sni", "files.other.example", 443},
+		{"203.0.113.41", "plain.other.example", "http", NULL, 80},
+		{"203.0.113.42", NULL, NULL, NULL, 80},
+	};
+	struct error err = {0};
+	json_t *r = NULL, *conns, *c;
+	size_t k;
+
+	ASSERT_EQ(judge_check_file(FIX "audit_naming.jsonl", NULL, pol, &r, &err), 0);
+	ASSERT_EQ(json_array_size(json_object_get(json_object_get(r, "observed"), "dns")), 0);
+	conns = json_object_get(json_object_get(r, "observed"), "connections");
+	ASSERT_EQ(json_array_size(conns), ARRAY_SIZE(want));
+	for (k = 0; k < ARRAY_SIZE(want); k++) {
+		c = json_array_get(conns, k);
+		ASSERT_STR_EQ(json_string_value(json_object_get(c, "addr")), want[k].addr);
+		ASSERT_EQ(json_integer_value(json_object_get(c, "port")), want[k].port);
+		if (want[k].host) {
+			ASSERT_STR_EQ(json_string_value(json_object_get(c, "host")), want[k].host);
+			ASSERT_STR_EQ(json_string_value(json_object_get(c, "named_by")),
+				      want[k].by);
+		} else {
+			ASSERT_TRUE(json_is_null(json_object_get(c, "host")));
+			ASSERT_TRUE(json_is_null(json_object_get(c, "named_by")));
+		}
+		if (want[k].sni)
+			ASSERT_STR_EQ(json_string_value(json_object_get(c, "sni")), want[k].sni);
+		else
+			ASSERT_TRUE(json_is_null(json_object_get(c, "sni")));
+		ASSERT_STR_EQ(json_string_value(json_object_get(c, "declared")), "no");
+	}
+cleanup:
+	json_decref(r);
+}
+
+/* The summaries of the new raising traces say what happened in a partner's words. */
+TEST(audit_summaries)
+{
+	static const struct {
+		const char *trace, *rule, *summary;
+	} t[] = {
+		{"audit_dns_subdomains.jsonl", "CC-5.hidden-channel",
+		 "The connector looked up 30 different names under relay.example: a pattern of DNS "
+		 "tunneling."},
+		{"audit_exec_deleted.jsonl", "CC-3.dropped-code",
+		 "The connector executed /tmp/.stage2 (deleted) from a file deleted from disk."},
+		{"audit_db_port.jsonl", "DP-3.external-storage",
+		 "The connector sent data to db.other.example (203.0.113.30) port 5432, PostgreSQL "
+		 "(database), a service the manifest does not declare: data may be stored outside "
+		 "the cluster."},
+	};
+	struct error err = {0};
+	json_t *r = NULL, *f;
+	size_t k, i;
+
+	for (k = 0; k < ARRAY_SIZE(t); k++) {
+		char path[256];
+		const char *got = NULL;
+
+		snprintf(path, sizeof(path), FIX "%s", t[k].trace);
+		ASSERT_EQ(judge_check_file(path, NULL, pol, &r, &err), 0);
+		json_array_foreach (json_object_get(r, "findings"), i, f)
+			if (!strcmp(json_string_value(json_object_get(f, "rule")), t[k].rule))
+				got = json_string_value(json_object_get(f, "summary"));
+		ASSERT_TRUE(got != NULL);
+		ASSERT_STR_EQ(got, t[k].summary);
+		json_decref(r);
+		r = NULL;
+	}
+cleanup:
+	json_decref(r);
+}
+
 int main(void)
 {
 	struct error err = {0};
@@ -291,6 +396,8 @@ int main(void)
 	RUN(report_shape);
 	RUN(low_has_no_deadlines);
 	RUN(upgraded_flows);
+	RUN(named_without_dns);
+	RUN(audit_summaries);
 	policy_free(pol);
 	return test_summary();
 }
