@@ -3,6 +3,10 @@
  * sb_stress: misbehaving connectors for the sandbox's limit tests. Modes:
  *   forkbomb           forks sleeping children until fork fails; prints how many and why
  *   balloon MIB        allocates and touches MIB mebibytes, printing progress
+ *   oomwatch MIB       forks a small watcher, then balloons MIB: the watcher outlives the
+ *                      balloon by 3 s (so the run's cgroups, and their counters, outlive it too)
+ *   spin SEC           a busy loop for SEC seconds of wall time, then prints the wall time and
+ *                      the CPU time (user + system, getrusage) it got, in milliseconds
  *   ignoreterm         ignores SIGTERM and SIGINT and sleeps forever
  *   daemon             double-forks a setsid'd grandchild that sleeps 600 s; the main exits 0
  *   flood LINES        LINES numbered lines on stdout and stderr, a 40000-byte line, bad UTF-8
@@ -14,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int forkbomb(void)
@@ -55,6 +61,57 @@ static int balloon(long mib)
 		}
 	}
 	printf("balloon: survived %ld MiB\n", mib);
+	return 0;
+}
+
+static int oomwatch(long mib)
+{
+	pid_t parent = getpid(), c;
+	int i;
+
+	c = fork();
+	if (c == 0) {
+		/* bounded: 30 s at most, waiting for the balloon to be killed */
+		for (i = 0; i < 3000 && getppid() == parent; i++)
+			usleep(10000);
+		printf("oomwatch: balloon %s\n", getppid() == parent ? "still alive" : "gone");
+		fflush(stdout);
+		sleep(3);
+		_exit(0);
+	}
+	if (c < 0) {
+		printf("oomwatch: fork failed: %s\n", strerror(errno));
+		return 1;
+	}
+	return balloon(mib);
+}
+
+static long long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000LL + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static int spin(long sec)
+{
+	volatile unsigned long x = 0;
+	struct timespec t0;
+	struct rusage ru;
+	long long wall;
+	unsigned long i;
+
+	if (sec < 1 || sec > 30)
+		return 2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while ((wall = ms_since(&t0)) < sec * 1000LL)
+		for (i = 0; i < 100000; i++)
+			x += i;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("spin: wall_ms %lld cpu_ms %lld\n", wall,
+	       (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+		       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000);
 	return 0;
 }
 
@@ -114,6 +171,10 @@ int main(int argc, char **argv)
 		return forkbomb();
 	if (!strcmp(mode, "balloon") && argc > 2)
 		return balloon(atol(argv[2]));
+	if (!strcmp(mode, "oomwatch") && argc > 2)
+		return oomwatch(atol(argv[2]));
+	if (!strcmp(mode, "spin") && argc > 2)
+		return spin(atol(argv[2]));
 	if (!strcmp(mode, "ignoreterm"))
 		return ignoreterm();
 	if (!strcmp(mode, "daemon"))
@@ -124,6 +185,6 @@ int main(int argc, char **argv)
 		sleep((unsigned int)atoi(argv[2]));
 		return 0;
 	}
-	fprintf(stderr, "usage: sb_stress forkbomb|balloon MIB|ignoreterm|daemon|flood N|sleep S\n");
+	fprintf(stderr, "usage: sb_stress forkbomb|balloon MIB|oomwatch MIB|spin S|ignoreterm|daemon|flood N|sleep S\n");
 	return 2;
 }

@@ -13,6 +13,7 @@ REPO=$PWD
 ROOT_BUILD="$REPO/$BUILD"
 case "$BUILD" in /*) ROOT_BUILD=$BUILD ;; esac
 failures=()
+runs_checked=0
 
 examples/build.sh >"$SCRATCH/build.log" 2>&1 || { cat "$SCRATCH/build.log"; fail "examples/build.sh"; }
 
@@ -34,27 +35,45 @@ collected() {
 		'select(.proto == $p and .port == $port) | .b64 | @base64d' "$LOGS/collector.jsonl"
 }
 
-# run_leftovers NAME TRACE: this run's cgroups, init process, veth and nft table (named in
-# the trace header) are all gone once `conduct run` has returned.
+# run_leftovers NAME TRACE: this run's cgroups (v2 and each v1 leaf), init process, veth and
+# nft table (named in the trace header) are all gone once `conduct run` has returned. Scoped to
+# this run, so it holds while other conduct runs go on on the machine; a header that names
+# none of them is a failure, not a silent pass.
 run_leftovers() {
-	local name=$1 h p st
+	local name=$1 h p st leaf
 	h=$(head -n 1 "$2")
+	leaf=$(jq -r '.sandbox.cgroup.v2 // empty' <<<"$h")
+	[ -n "$leaf" ] || bad "$name" "the trace header names no v2 cgroup"
+	[ "$(jq -r '.sandbox.cgroup.v1 // {} | length' <<<"$h")" -gt 0 ] ||
+		[ "$(jq -r '.sandbox.cgroup.v2_controllers | length' <<<"$h")" -gt 0 ] ||
+		bad "$name" "the trace header names no cgroup holding the limits"
 	for p in $(jq -r '.sandbox.cgroup | [.v2, (.v1 // {} | .[])] | .[] // empty' <<<"$h"); do
 		[ ! -e "$p" ] || bad "$name" "cgroup left behind: $p"
 	done
 	p=$(jq -r '.sandbox.init_pid // empty' <<<"$h")
-	if [ -n "$p" ]; then
+	[ -n "$p" ] || bad "$name" "the trace header names no init_pid"
+	if [ -n "$p" ] && [ -n "$leaf" ]; then
+		# alive, and still in the run's cgroup (not a recycled pid)
 		st=$(awk '/^State:/ {print $2}' "/proc/$p/status" 2>/dev/null || true)
-		[ -z "$st" ] || [ "$st" == Z ] || bad "$name" "the run's init ($p) is still alive"
+		if [ -n "$st" ] && [ "$st" != Z ] &&
+			grep -qF "$(basename "$leaf")" "/proc/$p/cgroup" 2>/dev/null; then
+			bad "$name" "the run's init ($p) is still alive"
+		fi
 	fi
 	p=$(jq -r '.sandbox.net.veth // empty' <<<"$h")
+	[ -n "$p" ] || bad "$name" "the trace header names no veth (--net nat)"
 	if [ -n "$p" ] && tests/lab/lab.sh exec "$LAB" ip link show "$p" >/dev/null 2>&1; then
 		bad "$name" "veth $p left behind in the lab"
 	fi
+	if [ -n "$p" ] && ip link show "$p" >/dev/null 2>&1; then
+		bad "$name" "veth $p left behind on the host"
+	fi
 	p=$(jq -r '.sandbox.net.nft_table // empty' <<<"$h")
-	if [ -n "$p" ] && tests/lab/lab.sh exec "$LAB" nft list tables 2>/dev/null | grep -qw "$p"; then
+	[ -n "$p" ] || bad "$name" "the trace header names no nft table (--net nat)"
+	if [ -n "$p" ] && tests/lab/lab.sh exec "$LAB" nft list tables 2>/dev/null | grep -qw -- "$p"; then
 		bad "$name" "nft table $p left behind in the lab"
 	fi
+	runs_checked=$((runs_checked + 1))
 }
 
 run_example() {
@@ -76,11 +95,15 @@ run_example() {
 	tests/lab/lab.sh exec "$LAB" "$CONDUCT" run --net nat --dns "$LAB_DNS" -q \
 		-m "$dir/manifest.json" -o "$out" --timeout 20 --linger 1 "${FLAGS[@]}" \
 		-- "${COMMAND[@]}" >"$out.stdout" 2>"$out.stderr" || rc=$?
+	if [ -s "$out/trace.jsonl" ]; then
+		run_leftovers "$name" "$out/trace.jsonl"
+	else
+		bad "$name" "no trace: its leftovers cannot be checked"
+	fi
 	if [ "$rc" -ge 2 ] || [ ! -f "$out/report.json" ]; then
 		bad "$name" "conduct run exited $rc without a report: $(tail -n 3 "$out.stderr")"
 		return
 	fi
-	run_leftovers "$name" "$out/trace.jsonl"
 	# Ground truth, independent of conduct: the lab's servers saw the connector do it.
 	if declare -F proof >/dev/null; then
 		SECRET=$(head -n 1 "$out/trace.jsonl" |
@@ -150,10 +173,13 @@ if [[ " ${names[*]} " == *" java-good "* ]] && [ -f "$SCRATCH/java-good/report.j
 	[ "$(jq -r .declared <<<"$conn")" == "egress" ] || bad java-good "declared: $conn"
 fi
 
-# Nothing left behind: on the host, and inside the lab where conduct ran. (The host-wide
-# check is only meaningful when no other conduct runs on this machine at the same time.)
-if ! pgrep -x conduct >/dev/null; then
-	assert_no_leftovers
+# Nothing left behind. Each run's own cgroups, init, veth and nft table were checked right
+# after it returned (run_leftovers, scoped to the run, so it holds while other conduct runs go
+# on on this machine); here: every run was checked, no mount of conduct's reached our mount
+# namespace, and the lab holds no veth, nft table or process of any run (the lab is ours alone).
+assert_eq "$runs_checked" "${#names[@]}" "runs whose leftovers were checked"
+if grep -q 'conduct-run' /proc/self/mountinfo; then
+	fail "mount left behind: $(grep conduct-run /proc/self/mountinfo)"
 fi
 if tests/lab/lab.sh exec "$LAB" ip -o link show | grep -q ' cd[0-9a-f]*[hs][@:]'; then
 	fail "veth left behind in the lab: $(tests/lab/lab.sh exec "$LAB" ip -o link show)"
