@@ -193,8 +193,16 @@ static __always_inline __u32 read_path(char *buf, __u64 uptr, __u16 *info)
 		return 0;
 	}
 	if (n >= EV_PATH_MAX) {
-		*info |= FINFO_PATH_TRUNC;
-		loss_inc(LOSS_PATH_TRUNC);
+		char next = 1;
+
+		/*
+		 * n counts the NUL the helper always writes: the path was cut only if the user's
+		 * byte in that last place was not its NUL (4095 bytes is a whole, valid path).
+		 */
+		if (bpf_probe_read_user(&next, 1, (const void *)(uptr + EV_PATH_MAX - 1)) || next) {
+			*info |= FINFO_PATH_TRUNC;
+			loss_inc(LOSS_PATH_TRUNC);
+		}
 	}
 	return (n - 1) & (EV_PATH_MAX - 1);
 }

@@ -66,6 +66,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	struct inode *ino;
 	struct file *f;
 	__u32 zero = 0, old = (__u32)old_pid, flen = 0, alen = 0;
+	const char *fname;
 	unsigned long as, ae;
 	long n;
 
@@ -86,12 +87,18 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 		}
 		bpf_map_delete_elem(&pending, &old);
 	}
-	n = bpf_probe_read_kernel_str(s->tail, EV_PATH_MAX, BPF_CORE_READ(bprm, filename));
+	fname = BPF_CORE_READ(bprm, filename);
+	n = bpf_probe_read_kernel_str(s->tail, EV_PATH_MAX, fname);
 	if (n > 0)
 		flen = (n - 1) & (EV_PATH_MAX - 1);
 	if (n >= EV_PATH_MAX) {
-		s->ev.flags |= EXEC_PATH_TRUNC;
-		loss_inc(LOSS_PATH_TRUNC);
+		char next = 1;
+
+		/* n counts the helper's NUL: a 4095-byte name is whole (as in file.bpf.c) */
+		if (bpf_probe_read_kernel(&next, 1, fname + EV_PATH_MAX - 1) || next) {
+			s->ev.flags |= EXEC_PATH_TRUNC;
+			loss_inc(LOSS_PATH_TRUNC);
+		}
 	}
 	mm = BPF_CORE_READ(task, mm);
 	as = BPF_CORE_READ(mm, arg_start);

@@ -2,7 +2,8 @@
 /*
  * rec_files BASE: exactly known file operations under BASE (a writable directory) for
  * tests/integration/test_record_files.sh. Every call must succeed; the first failure exits 1
- * naming the step. Relative paths go through chdir, a dirfd and fchdir on purpose.
+ * naming the step. Relative paths go through chdir, a dirfd and fchdir on purpose. Ends with a
+ * creat() and a read open of /proc/self/mem.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -82,6 +83,14 @@ int main(int argc, char **argv)
 	/* a failed write attempt is recorded with its error */
 	fd = open("/etc/conduct-denied", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
 	check(fd < 0, "open on the read-only root must fail");
+	/* creat() is an open with create intent; its fd is 4 (3 is dfd) */
+	fd = creat("viacreat.txt", 0640);
+	check(fd == 4, "creat viacreat.txt");
+	close(fd);
+	/* a read open of a process's memory through /proc is recorded, like environ */
+	fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+	check(fd == 4, "open /proc/self/mem");
+	close(fd);
 	close(dfd);
 	return 0;
 }

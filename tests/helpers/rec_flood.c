@@ -3,6 +3,8 @@
  * rec_flood DIR N: creates N files DIR/f<i> as fast as it can (a flood of data-ring events),
  * then does what must reach the critical ring anyway: a TCP connect to 127.0.0.1:9 (refused)
  * and an exec of /bin/true in a child. For tests/integration/test_record_loss.sh.
+ * rec_flood longpath: open(O_CREAT) of a 4095-byte path (the longest the kernel takes; ENOENT)
+ * and of a 4096-byte one (ENAMETOOLONG), one byte over the recorder's path bound.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,10 +20,33 @@
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(9)};
-	char path[4096];
+	char path[4097];
 	int i, n, fd, st;
 	pid_t pid;
 
+	if (argc == 2 && !strcmp(argv[1], "longpath")) {
+		/*
+		 * The longest path the kernel takes (4095 bytes: missing directories, ENOENT),
+		 * then one byte more (4096: ENAMETOOLONG).
+		 */
+		memset(path, 'a', sizeof(path));
+		for (i = 0; i < (int)sizeof(path); i += 200)
+			path[i] = '/';
+		path[4095] = '\0';
+		fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != ENOENT) {
+			fprintf(stderr, "rec_flood: a 4095-byte path should be ENOENT\n");
+			return 1;
+		}
+		path[4095] = 'a';
+		path[4096] = '\0';
+		fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != ENAMETOOLONG) {
+			fprintf(stderr, "rec_flood: a 4096-byte path should be ENAMETOOLONG\n");
+			return 1;
+		}
+		return 0;
+	}
 	if (argc != 3)
 		return 2;
 	n = atoi(argv[2]);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * rec_net MODE: loopback network behaviour for tests/integration/test_record_net.sh (inside the
- * sandbox's own network namespace; nothing leaves it).
+ * sandbox's own network namespace; nothing leaves it, except dnstcp, which goes to the address
+ * it is given: the test's own lab namespace).
  *   race:  30 TCP connects from one thread while another thread keeps rewriting the sockaddr
  *          buffer between 127.0.0.1 and 127.0.0.2; prints "peer ADDR PORT" per connect, the
  *          address getpeername() says was actually connected.
@@ -9,11 +10,14 @@
  *          127.0.0.2:5302, then one DNS query datagram to 127.0.0.1:53 (nobody answers).
  *   tcp:   a client sends 20000 bytes (byte i = i % 251) to a loopback server, which answers
  *          with 20000 bytes (byte i = (i * 7 + i / 256) % 256); prints "port N".
+ *   dnstcp ADDR: a DNS query (lab2.example A, id 0x4321) over TCP to ADDR:53, length prefix and
+ *          message in two writes; reads the whole answer and prints "answer N" (its length).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +51,7 @@ static int listener(const char *addr, int port, int type)
 }
 
 static struct sockaddr_in race_buf;
-static atomic_int race_stop;
+static atomic_int race_stop, race_flips;
 
 static void *flipper(void *arg)
 {
@@ -57,9 +61,17 @@ static void *flipper(void *arg)
 	inet_pton(AF_INET, "127.0.0.1", &a);
 	inet_pton(AF_INET, "127.0.0.2", &b);
 	/* volatile stores: the compiler must not merge them or sink them out of the loop */
+	/* each value held for the same short spin, so a connect can catch either */
 	while (!atomic_load(&race_stop)) {
+		volatile int spin;
+
 		((volatile struct sockaddr_in *)&race_buf)->sin_addr.s_addr = a.s_addr;
+		for (spin = 0; spin < 50; spin++)
+			;
 		((volatile struct sockaddr_in *)&race_buf)->sin_addr.s_addr = b.s_addr;
+		for (spin = 0; spin < 50; spin++)
+			;
+		atomic_fetch_add(&race_flips, 1);
 	}
 	return NULL;
 }
@@ -91,7 +103,16 @@ static int race(void)
 		struct sockaddr_in peer;
 		socklen_t pl = sizeof(peer);
 		char a[32];
-		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int fd, flips = atomic_load(&race_flips);
+
+		/*
+		 * Each connect waits until the flipper has run again since the last one,
+		 * so that even on one (busy or throttled) CPU the connects interleave with
+		 * its rewrites.
+		 */
+		while (atomic_load(&race_flips) == flips)
+			sched_yield();
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 		if (fd < 0)
 			die("socket");
@@ -210,8 +231,49 @@ static int tcp(void)
 	return 0;
 }
 
+/*
+ * DNS over TCP to ADDR:53: the two-byte length prefix and the query in two writes (as resolvers
+ * do), then the length-prefixed answer, read whole.
+ */
+static int dnstcp(const char *addr)
+{
+	static const unsigned char q[] = {
+		0x43, 0x21, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 4,	  'l',	'a',  'b',  '2',  7,	'e',  'x',
+		'a',  'm',  'p',  'l',	'e',  0,    0x00, 0x01, 0x00, 0x01,
+	};
+	unsigned char len[2] = {0, sizeof(q)}, ans[512];
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(53)};
+	size_t got = 0, want = 2;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
+		die("socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die("connect dns");
+	if (write(fd, len, 2) != 2 || write(fd, q, sizeof(q)) != (ssize_t)sizeof(q))
+		die("write dns");
+	while (got < want) {
+		ssize_t n = read(fd, ans + got, want - got);
+
+		if (n <= 0)
+			die("read dns");
+		got += (size_t)n;
+		if (got == 2)
+			want = 2 + (((size_t)ans[0] << 8) | ans[1]);
+		if (want > sizeof(ans))
+			die("dns answer too long");
+	}
+	close(fd);
+	printf("answer %zu\n", got - 2);
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "dnstcp"))
+		return dnstcp(argv[2]);
 	if (argc != 2)
 		return 2;
 	if (!strcmp(argv[1], "race"))

@@ -34,11 +34,21 @@ trace_count() {
 # The run leaves nothing behind: no cgroup, veth, nft table or mount of conduct's.
 assert_no_leftovers() {
 	local d
+	# A leaf is named run-<owner pid>-<owner start time>-<id>: it is left behind when its
+	# owner is gone. Leaves of conduct runs still going (another test, another user) are not.
+	local leaf name pid start now
 	for d in /sys/fs/cgroup/unified/conduct /sys/fs/cgroup/*/conduct; do
 		[ -d "$d" ] || continue
-		if find "$d" -mindepth 1 -maxdepth 1 -type d -name 'run-*' | grep -q .; then
-			fail "cgroup left behind under $d: $(ls "$d")"
-		fi
+		for leaf in "$d"/run-*; do
+			[ -d "$leaf" ] || continue
+			name=${leaf##*/run-}
+			pid=${name%%-*}
+			start=${name#*-}
+			start=${start%%-*}
+			now=$(awk '{ sub(/^.*\) /, ""); print $20 }' "/proc/$pid/stat" 2>/dev/null || true)
+			[ -n "$now" ] && [ "$now" = "$start" ] && continue
+			fail "cgroup left behind: $leaf (its conduct, pid $pid, is gone)"
+		done
 	done
 	if ip -o link show 2>/dev/null | grep -q ' cd[0-9a-f]*[hs][@:]'; then
 		fail "veth left behind: $(ip -o link show | grep ' cd')"

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The recorder's file events: relative paths after chdir, through an openat dirfd and after
 # fchdir resolve to absolute paths in the sandbox's view; rename (and RENAME_EXCHANGE), link,
-# symlink, unlink, rmdir, O_TMPFILE + linkat, truncate/ftruncate, chmod/fchmod are each seen
-# with their result; ordinary read-only opens are not; a honey-file read is seen by the probes
-# and by fanotify; the inventory lists exactly the files the program created.
+# symlink, unlink, rmdir, O_TMPFILE + linkat, truncate/ftruncate, chmod/fchmod, creat are each
+# seen with their result; ordinary read-only opens are not, /proc/*/environ|mem reads are; a
+# honey-file read is seen by the probes and by fanotify; the inventory lists exactly the files
+# the program created.
 source tests/integration/lib.sh
 source tests/integration/test_record.inc
 
@@ -49,9 +50,17 @@ assert_eq "$(evn ".kind == \"file.unlink\" and .path == \"$B/d2\" and .dir == tr
 assert_eq "$(open_of /etc/conduct-denied | jq -r .ret)" -30 "EROFS on the read-only root"
 assert_eq "$(evn '.kind == "file.open" and .path == "/etc/hostname"')" 0 "read-only open recorded"
 assert_eq "$(evn '.kind == "file.open" and .resolved == false')" 0 "unresolved paths"
+# creat() = open(O_CREAT|O_WRONLY|O_TRUNC), relative to the fchdir'd cwd
+E=$(open_of "$B/viacreat.txt")
+assert_eq "$(jq -c '[.intent, .flags, .ret, .pid, .mode]' <<<"$E")" "[\"create\",577,4,$P,416]" \
+	"creat viacreat.txt (O_CREAT|O_WRONLY|O_TRUNC = 577, mode 0640)"
+assert_eq "$(evn ".kind == \"file.open\" and .path == \"$B/viacreat.txt\"")" 1 "one event for the creat"
+# a read open of /proc/self/mem is recorded as a process-secret read
+assert_eq "$(ev '.kind == "file.open" and (.path | test("^/proc/[^/]+/mem$"))' | jq -c '[.path, .intent, .ret, .pid, .proc_secret]')" \
+	"[\"/proc/self/mem\",\"read\",4,$P,true]" "/proc/self/mem read"
 # the inventory: exactly the created files, with their content
 assert_eq "$(ev '.kind == "file.inventory"' | jq -r '"\(.path) \(.size) \(.change) \(.mode)"' | sort | paste -sd,)" \
-	"$B/afterfchdir.txt 0 created 0604,$B/d1/renamed.txt 3 created 0600,$B/fromtmp.txt 16 created 0600,$B/viadirfd.txt 9 created 0644" \
+	"$B/afterfchdir.txt 0 created 0604,$B/d1/renamed.txt 3 created 0600,$B/fromtmp.txt 16 created 0600,$B/viacreat.txt 0 created 0640,$B/viadirfd.txt 9 created 0644" \
 	"inventory"
 E=$(ev ".kind == \"file.inventory\" and .path == \"$B/fromtmp.txt\"")
 assert_eq "$(jq -r .b64 <<<"$E" | base64 -d)" "anonymous first" "inventory content"
@@ -63,7 +72,7 @@ assert_eq "$(evn ".kind == \"file.fanotify\" and .path == \"$B/afterfchdir.txt\"
 assert_eq "$(evn ".kind == \"proc.exit\" and .pid == $P and .code == 0 and .signal == 0")" 1 "proc.exit"
 
 # honey files and other processes' environment: a read open is recorded by both sources
-rrun honey -- /bin/sh -c 'for f in "$HOME"/.aws/credentials /proc/1/environ; do cat "$f" >/dev/null 2>&1; done; cat /etc/hostname >/dev/null'
+rrun honey -- /bin/sh -c 'for f in "$HOME"/.aws/credentials /proc/1/environ /proc/1/mem; do cat "$f" >/dev/null 2>&1; done; cat /etc/hostname >/dev/null'
 HF=$(header '.canaries[] | select(.where | startswith("file:")) | .where' | grep '\.aws/credentials' | head -n 1)
 HF=${HF#file:}
 [ -n "$HF" ] || fail "no honey file for ~/.aws/credentials in the header"
@@ -74,6 +83,11 @@ CATPID=$(jq -r .pid <<<"$E")
 assert_eq "$(evn ".kind == \"proc.exec\" and .pid == $CATPID and .path == \"/usr/bin/cat\"")" 1 "the cat that opened it"
 assert_eq "$(evn ".kind == \"file.fanotify\" and .path == \"$HF\" and .event == \"open\" and .pid == $CATPID")" 1 "fanotify saw the honey open"
 assert_eq "$(evn '.kind == "file.open" and .path == "/proc/1/environ" and .proc_secret == true')" 1 "/proc/1/environ read"
+# another process's memory: the refused read attempt is recorded with its error
+E=$(ev '.kind == "file.open" and .path == "/proc/1/mem"')
+assert_eq "$(jq -s -c 'map([.intent, .proc_secret, .ret])' <<<"$E")" '[["read",true,-13]]' "/proc/1/mem read (EACCES)"
+MEMPID=$(jq -r .pid <<<"$E")
+assert_eq "$(evn ".kind == \"proc.exec\" and .pid == $MEMPID and .path == \"/usr/bin/cat\" and .argv == [\"cat\",\"/proc/1/mem\"]")" 1 "the cat that opened /proc/1/mem"
 assert_eq "$(evn '.kind == "file.open" and .path == "/etc/hostname"')" 0 "ordinary read"
 assert_eq "$(evn '.kind == "file.inventory"')" 0 "an unmodified honey file is not inventoried"
 assert_no_loss

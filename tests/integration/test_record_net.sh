@@ -2,9 +2,11 @@
 # The recorder's network events, all on the sandbox's own loopback (--net none):
 # a connect racing a thread that rewrites the sockaddr buffer is recorded with the address
 # actually connected; one sendmmsg to two destinations gives two net.send with their sizes;
-# a DNS query datagram is captured whole and decoded; a TCP stream is reassembled in order up to
-# --flow-bytes per direction; a TLS 1.3 handshake yields the complete ClientHello and
-# ServerHello as net.data, decoded next to it, and with --tls-plaintext the SSL_write plaintext.
+# a DNS query datagram is captured whole and decoded, and so is DNS over TCP (query and answer,
+# in a lab namespace of the test's own); a TCP stream is reassembled in order up to
+# --flow-bytes per direction (4K, and the 16K default); a TLS 1.3 handshake yields the complete
+# ClientHello and ServerHello as net.data, decoded next to it, and with --tls-plaintext the
+# SSL_write and SSL_read plaintext of client and server.
 source tests/integration/lib.sh
 source tests/integration/test_record.inc
 
@@ -34,6 +36,10 @@ assert_eq "$(wc -l <<<"$WANT" | tr -d ' ')" 30 "connects made"
 assert_eq "$GOT" "$WANT" "recorded connect addresses vs getpeername()"
 assert_eq "$(evn '.kind == "net.connect" and .pid == 2 and .proto == "tcp"')" 30 "connects attributed to the process"
 assert_eq "$(evn '.kind == "proc.fork" and .pid == 2 and .thread == true')" 2 "the two threads"
+# the race was really exercised: both addresses were connected (the flipper wrote each of them
+# while connects were in flight), so the recorded address is not simply the buffer's first value
+assert_eq "$(ev '.kind == "net.connect" and .ret == 0' | jq -r .addr | sort -u | paste -sd,)" \
+	"127.0.0.1,127.0.0.2" "both racing addresses among the recorded connects"
 
 rrun udp -- "$HELPERS/rec_net" udp
 assert_eq "$(run_end_field exit_code)" 0 "the connector exit status ($(cat "$SCRATCH/udp.err"))"
@@ -62,6 +68,61 @@ assert_ne "$S" null "the accepted flow's cookie"
 assert_eq "$(b64cat "$S" in)" "$(b64cat "$C" out)" "server in = client out"
 assert_eq "$(b64cat "$S" out)" "$(b64cat "$C" in)" "server out = client in"
 
+# DNS over TCP, captured whole and decoded both ways. Nothing in the sandbox may bind port 53, so
+# the server is in a lab namespace of this test's own (198.51.100.53 on its lo, no other link),
+# conduct runs inside it and the sandbox reaches the server through --net nat.
+LAB=conduct-rectest-$$
+ip netns add "$LAB"
+on_exit "ip netns del $LAB"
+ip -n "$LAB" link set lo up
+ip -n "$LAB" addr add 198.51.100.53/32 dev lo
+# one connection: a length-prefixed query in, the canned answer (lab2.example A 198.51.100.10,
+# TTL 60, the query's id) out
+nsenter --net="/run/netns/$LAB" -- timeout -k 2 30 python3 -c '
+import socket, struct
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("198.51.100.53", 53)); s.listen(1); open(__import__("sys").argv[1], "w").close()
+c, _ = s.accept()
+def rd(n):
+    b = b""
+    while len(b) < n:
+        d = c.recv(n - len(b)); assert d; b += d
+    return b
+q = rd(struct.unpack(">H", rd(2))[0])
+a = (q[:2] + bytes.fromhex("81800001000100000000") + q[12:] +
+     bytes.fromhex("c00c000100010000003c0004") + bytes([198, 51, 100, 10]))
+c.sendall(struct.pack(">H", len(a)) + a)
+c.close()' "$SCRATCH/dns.ready" </dev/null >"$SCRATCH/dns.log" 2>&1 &
+on_exit "kill $! 2>/dev/null; wait $! 2>/dev/null"
+for i in $(seq 50); do [ -e "$SCRATCH/dns.ready" ] && break; sleep 0.1; done
+RRUN_NS=$LAB rrun dnstcp --net nat -- "$HELPERS/rec_net" dnstcp 198.51.100.53
+assert_eq "$(run_end_field exit_code)" 0 "the connector exit status ($(cat "$SCRATCH/dnstcp.err") $(cat "$SCRATCH/dns.log"))"
+assert_no_loss
+assert_eq "$(out_lines)" "answer 46" "the client read the whole answer"
+C=$(ev '.kind == "net.connect" and .addr == "198.51.100.53" and .port == 53 and .ret == 0 and .proto == "tcp"' | jq -r .flow)
+[ -n "$C" ] || fail "no net.connect to 198.51.100.53:53"
+DQ=001e432101000001000000000000046c616232076578616d706c650000010001
+assert_eq "$(b64cat "$C" out)" "$DQ" "the whole length-prefixed query (two writes)"
+assert_eq "$(b64cat "$C" in)" 002e432181800001000100000000046c616232076578616d706c650000010001c00c000100010000003c0004c633640a "the whole length-prefixed answer"
+assert_eq "$(ev ".kind == \"dns.query\" and .flow == $C" | jq -c '[.name, .qtype]')" '["lab2.example","A"]' "dns.query over TCP"
+assert_eq "$(ev ".kind == \"dns.answer\" and .flow == $C" | jq -c '[.name, .addrs, .ttl, .rcode]')" '["lab2.example",["198.51.100.10"],60,0]' "dns.answer over TCP"
+
+# --flow-bytes bounds each direction: with 4K, exactly the first 4096 bytes of the 20000 (b64cat
+# gives the bytes up to the furthest recorded offset, so equality also bounds the length)
+rrun tcp4k --flow-bytes 4K -- "$HELPERS/rec_net" tcp
+assert_eq "$(run_end_field exit_code)" 0 "the connector exit status ($(cat "$SCRATCH/tcp4k.err"))"
+assert_no_loss
+C=$(ev '.kind == "net.connect" and .port == 4200' | jq -r .flow)
+assert_eq "$(b64cat "$C" out)" "$(python3 -c 'print(bytes(i % 251 for i in range(4096)).hex())')" "client stream out (4 KiB of 20000)"
+assert_eq "$(b64cat "$C" in)" "$(python3 -c 'print(bytes((i * 7 + i // 256) % 256 for i in range(4096)).hex())')" "client stream in (4 KiB)"
+# and without the flag, the default is 16 KiB per direction
+rrun tcpdef -- "$HELPERS/rec_net" tcp
+assert_eq "$(run_end_field exit_code)" 0 "the connector exit status ($(cat "$SCRATCH/tcpdef.err"))"
+assert_no_loss
+C=$(ev '.kind == "net.connect" and .port == 4200' | jq -r .flow)
+assert_eq "$(b64cat "$C" out)" "$(python3 -c 'print(bytes(i % 251 for i in range(16384)).hex())')" "default: client stream out (16 KiB)"
+assert_eq "$(b64cat "$C" in)" "$(python3 -c 'print(bytes((i * 7 + i // 256) % 256 for i in range(16384)).hex())')" "default: client stream in (16 KiB)"
+
 # IPv6: connect6 and sendmsg6 on ::1, the bytes of both through cgroup_skb
 rrun v6 -- python3 -c '
 import socket
@@ -85,7 +146,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -su
 	-keyout "$K/key.pem" -out "$K/cert.pem" >/dev/null 2>&1 || fail "openssl req"
 chmod 0755 "$SCRATCH/tls" "$K"
 chmod 0644 "$K/key.pem"
-rrun tls --tls-plaintext -- /bin/sh -c "sleep 4 | openssl s_server -quiet -naccept 1 -accept 127.0.0.1:4433 -cert $K/cert.pem -key $K/key.pem >/dev/null 2>&1 &
+rrun tls --tls-plaintext -- /bin/sh -c "(echo world; sleep 4) | openssl s_server -quiet -naccept 1 -accept 127.0.0.1:4433 -cert $K/cert.pem -key $K/key.pem >/dev/null 2>&1 &
 	for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.2; (echo hello; sleep 1) | openssl s_client -quiet -tls1_3 -servername lab.example -connect 127.0.0.1:4433 >/dev/null 2>&1 && break; done; wait"
 assert_no_loss
 C=$(ev '.kind == "net.connect" and .port == 4433 and .ret == 0' | jq -r .flow | tail -n 1)
@@ -149,4 +210,14 @@ assert_eq "$(ev ".kind == \"tls.client_hello\" and .flow == $C" | jq -r .ja4)" "
 # --tls-plaintext: the client's SSL_write, joined to the same flow
 assert_eq "$(ev ".kind == \"tls.plaintext\" and .dir == \"out\" and .flow == $C" | jq -r .bytes_b64 | head -n 1)" \
 	"$(printf 'hello\n' | base64)" "tls.plaintext of SSL_write"
+# ... and SSL_read: the client read the server's "world\n", the server read the client's "hello\n"
+# (the concatenation of every read's bytes on the flow, so nothing more was read or recorded)
+tls_in() { ev ".kind == \"tls.plaintext\" and .dir == \"in\" and $1" | jq -r .bytes_b64 | base64 -d | od -An -c | tr -s ' \n' ' '; }
+assert_eq "$(tls_in ".flow == $C")" "$(printf 'world\n' | od -An -c | tr -s ' \n' ' ')" "tls.plaintext of the client's SSL_read"
+# the server's reads, by the accepting s_server (its net.accept has no flow: the accepted socket
+# had no cookie yet), on a flow of its own
+SP=$(ev '.kind == "net.accept" and .lport == 4433' | jq -r .pid | tail -n 1)
+[ -n "$SP" ] || fail "no net.accept on :4433"
+assert_eq "$(tls_in ".pid == $SP")" "$(printf 'hello\n' | od -An -c | tr -s ' \n' ' ')" "tls.plaintext of the server's SSL_read"
+assert_eq "$(ev ".kind == \"tls.plaintext\" and .pid == $SP" | jq -r '.flow | (. != null and . != '"$C"')' | sort -u)" true "the server's flow"
 assert_no_leftovers
