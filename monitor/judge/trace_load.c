@@ -1139,32 +1139,28 @@ char *model_expand(const struct model *m, const char *path)
 	return strdup(path);
 }
 
-long flow_line_at(const struct flow *f, uint64_t off)
+/* The trace line of the segment holding offset off, or dflt. */
+static long seg_line(const struct seg *segs, size_t n, uint64_t off, long dflt)
 {
 	size_t k;
 
-	for (k = 0; k < f->n_oseg; k++)
-		if (off >= f->oseg[k].off && off < f->oseg[k].off + f->oseg[k].len)
-			return f->oseg[k].line;
-	return f->first_out_line;
+	for (k = 0; k < n; k++)
+		if (off >= segs[k].off && off < segs[k].off + segs[k].len)
+			return segs[k].line;
+	return dflt;
+}
+
+long flow_line_at(const struct flow *f, uint64_t off)
+{
+	return seg_line(f->oseg, f->n_oseg, off, f->first_out_line);
 }
 
 long flow_in_line_at(const struct flow *f, uint64_t off)
 {
-	size_t k;
-
-	for (k = 0; k < f->n_iseg; k++)
-		if (off >= f->iseg[k].off && off < f->iseg[k].off + f->iseg[k].len)
-			return f->iseg[k].line;
-	return f->first_in_line;
+	return seg_line(f->iseg, f->n_iseg, off, f->first_in_line);
 }
 
 long flow_pt_line_at(const struct flow *f, uint64_t off)
 {
-	size_t k;
-
-	for (k = 0; k < f->n_ptseg; k++)
-		if (off >= f->ptseg[k].off && off < f->ptseg[k].off + f->ptseg[k].len)
-			return f->ptseg[k].line;
-	return f->n_ptseg ? f->ptseg[0].line : 0;
+	return seg_line(f->ptseg, f->n_ptseg, off, f->n_ptseg ? f->ptseg[0].line : 0);
 }

@@ -419,49 +419,40 @@ static void drop_caps(void)
 	cap_free(none);
 }
 
-static int send_fd(int sock, int fd)
-{
-	char data = 'L';
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr mh = { .msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-
-	memset(u.buf, 0, sizeof(u.buf));
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) == 1 ? 0 : -1;
-}
-
-static int send_creds(int sock)
+/* Sends one byte with one control message (SCM_RIGHTS, SCM_CREDENTIALS) on sock. */
+static int send_cmsg(int sock, int type, const void *payload, size_t len)
 {
 	char data = 'C';
 	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	struct ucred cr = { .pid = getpid(), .uid = getuid(), .gid = getgid() };
 	union {
 		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		char buf[CMSG_SPACE(sizeof(struct ucred))]; /* the larger of the two payloads */
 	} u;
 	struct msghdr mh = { .msg_iov = &iov,
 			     .msg_iovlen = 1,
 			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf) };
+			     .msg_controllen = CMSG_SPACE(len) };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 
 	memset(u.buf, 0, sizeof(u.buf));
 	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_CREDENTIALS;
-	cm->cmsg_len = CMSG_LEN(sizeof(cr));
-	memcpy(CMSG_DATA(cm), &cr, sizeof(cr));
+	cm->cmsg_type = type;
+	cm->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(cm), payload, len);
 	return sendmsg(sock, &mh, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+static int send_fd(int sock, int fd)
+{
+	return send_cmsg(sock, SCM_RIGHTS, &fd, sizeof(fd));
+}
+
+/* The kernel translates the pid for the receiver: the parent learns our host pid. */
+static int send_creds(int sock)
+{
+	struct ucred cr = { .pid = getpid(), .uid = getuid(), .gid = getgid() };
+
+	return send_cmsg(sock, SCM_CREDENTIALS, &cr, sizeof(cr));
 }
 
 static __attribute__((noreturn)) void connector_main(const struct sb_child *c)
