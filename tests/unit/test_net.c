@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Unit tests of net's pure parts: /30 allocation, resolv.conf parsing and rendering, options. */
+/*
+ * Unit tests of net's pure parts: /30 allocation, resolv.conf parsing and rendering, options.
+ * Nothing here opens a socket or a namespace; "--net nat" below is text being rendered. The
+ * modes themselves are tested by test_net_nat.sh and test_net_none.sh inside a lab namespace.
+ */
 #include <arpa/inet.h>
 
 #include "sandbox/net.h"
