@@ -98,8 +98,10 @@ static int load_policy(const char *path, struct policy **ret)
 static int ensure_dir(const char *path)
 {
 	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-		log_error("cannot create '%s': %s", path, strerror(errno));
-		return -errno;
+		int r = -errno;
+
+		log_error("cannot create '%s': %s", path, strerror(-r));
+		return r;
 	}
 	return 0;
 }
@@ -258,7 +260,6 @@ struct run_ctx {
 	struct trace_writer *w;
 	struct loop *loop;
 	int sigfd;
-	bool progress; /* live status line: stderr is a terminal */
 };
 
 static int on_signal(void *ctx, int fd, uint32_t events)
@@ -274,19 +275,18 @@ static int on_signal(void *ctx, int fd, uint32_t events)
 	return 0;
 }
 
+/* The loop timer behind the live status line: elapsed, events, flows, losses. */
 static int on_progress(void *ctx, int fd, uint32_t events)
 {
 	struct run_ctx *rc = ctx;
-	struct record_stats st = { 0 };
+	struct record_stats st;
 	uint64_t t = trace_now(rc->w);
 
-	if (rc->rec)
-		record_stats(rc->rec, &st);
-	if (rc->progress)
-		log_status("[conduct] %3llu.%llus  events %llu  flows %llu  lost %llu",
-			   (unsigned long long)(t / 1000000000ull),
-			   (unsigned long long)(t / 100000000ull % 10), (unsigned long long)st.events,
-			   (unsigned long long)st.flows, (unsigned long long)st.lost);
+	record_stats(rc->rec, &st);
+	log_status("[conduct] %3llu.%llus  events %llu  flows %llu  lost %llu",
+		   (unsigned long long)(t / 1000000000ull), (unsigned long long)(t / 100000000ull % 10),
+		   (unsigned long long)st.events, (unsigned long long)st.flows,
+		   (unsigned long long)st.lost);
 	return 0;
 }
 
@@ -470,8 +470,9 @@ static int cmd_run(const struct cli *c)
 	}
 	if (loop_add_fd(rc.loop, rc.sigfd, EPOLLIN, on_signal, &rc) < 0)
 		goto out;
-	rc.progress = isatty(STDERR_FILENO);
-	if (loop_add_timer(rc.loop, 200000000ull, 200000000ull, on_progress, &rc) < 0)
+	/* a live status line on a terminal only */
+	if (isatty(STDERR_FILENO) &&
+	    loop_add_timer(rc.loop, 200000000ull, 200000000ull, on_progress, &rc) < 0)
 		goto out;
 
 	r = sandbox_start(rc.sb, rc.w);

@@ -30,13 +30,12 @@ int trace_writer_open(const char *path, uint64_t t0_ns, struct trace_writer **re
 	 * directory (read-only); the run's uid is nobody on the host and must not read it.
 	 */
 	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
-	if (w->fd >= 0 && fchmod(w->fd, 0600) < 0) { /* an older trace kept its mode */
-		close(w->fd);
-		w->fd = -1;
-	}
-	if (w->fd < 0) {
+	/* fchmod too: an older trace keeps its mode through O_TRUNC */
+	if (w->fd < 0 || fchmod(w->fd, 0600) < 0) {
 		int r = -errno;
 
+		if (w->fd >= 0)
+			close(w->fd);
 		free(w);
 		return r;
 	}
@@ -123,9 +122,4 @@ uint64_t trace_now(const struct trace_writer *w)
 uint64_t trace_t(const struct trace_writer *w, uint64_t mono_ns)
 {
 	return mono_ns > w->t0 ? mono_ns - w->t0 : 0;
-}
-
-long trace_lines(const struct trace_writer *w)
-{
-	return w->lines;
 }

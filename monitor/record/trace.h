@@ -33,7 +33,4 @@ uint64_t trace_now(const struct trace_writer *w);
 /* Converts a CLOCK_MONOTONIC timestamp (bpf_ktime_get_ns) to t; 0 if before t0. */
 uint64_t trace_t(const struct trace_writer *w, uint64_t mono_ns);
 
-/* Lines written so far (header included). */
-long trace_lines(const struct trace_writer *w);
-
 #endif
