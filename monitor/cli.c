@@ -38,7 +38,7 @@ static const char usage_run[] =
 	"      --fail-on SEVERITY  exit 1 at or above: low|medium|high|critical|none (default\n"
 	"                          medium; an incomplete record always fails, except with none)\n"
 	"  -q, --quiet             do not pass the connector's output through\n"
-	"  -v, --verbose           more diagnostics (repeatable)\n";
+	"  -v, --verbose           debug diagnostics too (libbpf's included)\n";
 
 static const char usage_check[] =
 	"usage: conduct check TRACE [-m MANIFEST] [-p POLICY] [-o OUTDIR] [--fail-on SEVERITY]\n";

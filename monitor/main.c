@@ -26,6 +26,7 @@
 #include "record/trace.h"
 #include "report/report.h"
 #include "sandbox/sandbox.h"
+#include "util/jsonx.h"
 #include "util/log.h"
 #include "util/loop.h"
 #include "util/util.h"
@@ -302,8 +303,9 @@ static json_t *build_header(const struct cli *c, struct sandbox *sb, const struc
 		goto fail;
 	uname(&u);
 	format_utc(started, when);
+	/* the connector's argv may hold bytes that are not UTF-8: kept escaped, never dropped */
 	for (i = 0; c->argv[i]; i++)
-		json_array_append_new(cmd, json_string(c->argv[i]));
+		json_array_append_new(cmd, jsonx_string_bytes(c->argv[i], strlen(c->argv[i])));
 	json_object_set_new(pol, "id", json_string(policy_id(p)));
 	json_object_set_new(pol, "sha256", json_string(policy_sha256(p)));
 	json_object_set_new(h, "kind", json_string("header"));
@@ -528,8 +530,9 @@ int main(int argc, char **argv)
 			cli_usage(argc > 1 ? argv[1] : NULL));
 		exit(EXIT_USAGE);
 	}
+	/* informational messages show by default; -v adds the debug ones */
 	if (c.verbose)
-		log_set_level(c.verbose > 1 ? LOG_DEBUG : LOG_INFO);
+		log_set_level(LOG_DEBUG);
 	switch (c.command) {
 	case CLI_HELP:
 		fputs(cli_usage(c.help_topic), stdout);

@@ -49,7 +49,7 @@ static const struct rec_loss_names loss_names[LOSS_MAX] = {
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	/* libbpf's messages (verifier logs included) only at -vv: they are for developers */
+	/* libbpf's messages (verifier logs included) only with -v: they are for developers */
 	if (log_get_level() < LOG_DEBUG)
 		return 0;
 	fputs("conduct: libbpf: ", stderr);
