@@ -14,8 +14,8 @@ total_fail=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-# Adds the counts of a runner's last "N passed, N failed" line; a runner that crashed or
-# printed no such line counts as one failure.
+# Adds the counts of a runner's last "N passed, N failed" line; a runner that crashed, printed
+# no such line or ran no test counts as one failure.
 count() {
 	local name=$1 rc=$2 line p f
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
@@ -30,12 +30,22 @@ count() {
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL $name: exit $rc"
 		f=1
+	elif [ $((p + f)) -eq 0 ]; then
+		echo "FAIL $name: no test ran"
+		f=1
 	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 }
 
+# none SUITE: a suite that found no runner at all (not built?) is a failure, not a pass.
+none() {
+	echo "FAIL $1: no runner in $BUILD/tests (make)"
+	total_fail=$((total_fail + 1))
+}
+
 for s in "${suites[@]}"; do
+	ran=0
 	case "$s" in
 	unit)
 		echo "== unit tests (ASan+UBSan)"
@@ -47,7 +57,9 @@ for s in "${suites[@]}"; do
 			[ $rc -ne 0 ] && tail -n 20 "$log"
 			echo "$(basename "$t"): $(tail -n 1 "$log")"
 			count "$(basename "$t")" $rc
+			ran=1
 		done
+		[ $ran -eq 1 ] || none unit
 		;;
 	fuzz)
 		echo "== fuzz corpus replay (ASan+UBSan)"
@@ -60,7 +72,9 @@ for s in "${suites[@]}"; do
 			[ $rc -ne 0 ] && tail -n 20 "$log"
 			echo "fuzz_$n: $(tail -n 1 "$log")"
 			count "fuzz_$n" $rc
+			ran=1
 		done
+		[ $ran -eq 1 ] || none fuzz
 		;;
 	integration)
 		echo "== integration tests (root, real kernel)"

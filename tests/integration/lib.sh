@@ -27,8 +27,14 @@ assert_file() { [ -f "$1" ] || fail "missing file $1"; }
 # jqf FILE FILTER: jq on a JSON file, raw output.
 jqf() { jq -r "$2" "$1"; }
 # trace_count TRACE KIND [JQ-CONDITION]: events of a kind (optionally matching a condition).
+# A missing or unparsable trace, or a bad condition, prints nothing (so no count matches),
+# never 0.
 trace_count() {
-	jq -c "select(.kind == \"$2\")${3:+ | select($3)}" "$1" | wc -l
+	local n
+	n=$(jq -n --arg k "$2" \
+		"reduce (inputs | select(.kind == \$k)${3:+ | select($3)}) as \$e (0; . + 1)" "$1") ||
+		return 1
+	echo "$n"
 }
 
 # The run leaves nothing behind: no cgroup, veth, nft table or mount of conduct's.

@@ -15,6 +15,13 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 only=${TESTS:-}
+# A name in TESTS that matches no test is a failure, not a silent skip.
+for name in $only; do
+	if [ ! -f "tests/integration/$name.sh" ]; then
+		fail=$((fail + 1))
+		echo "FAIL $name (no such test)"
+	fi
+done
 for t in tests/integration/test_*.sh; do
 	name=$(basename "$t" .sh)
 	if [ -n "$only" ] && ! [[ " $only " == *" $name "* ]]; then
@@ -33,5 +40,9 @@ for t in tests/integration/test_*.sh; do
 		echo "$out" | tail -n 40 | sed 's/^/    /'
 	fi
 done
+if [ $((pass + fail)) -eq 0 ]; then
+	fail=1
+	echo "FAIL no integration test found"
+fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

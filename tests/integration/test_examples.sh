@@ -110,6 +110,11 @@ run_example() {
 			jq -r '[.canaries[] | select(.where == "env")][0].value // empty')
 		HONEY_AWS=$(head -n 1 "$out/trace.jsonl" |
 			jq -r '[.canaries[] | select(.name == "honey:aws")][0].value // empty')
+		# an empty value would make grep -F match anything: the proof must not pass vacuously
+		for v in SECRET HONEY_AWS; do
+			[ -n "${!v}" ] || ! declare -f proof | grep -qw "$v" ||
+				bad "$name" "proof() needs \$$v but the trace header has no such canary"
+		done
 		LOGS=$LAB_LOGS SECRET=$SECRET HONEY_AWS=$HONEY_AWS proof >"$out.proof" 2>&1 ||
 			bad "$name" "the lab did not see the connector's behavior (proof failed)"
 	fi

@@ -38,8 +38,6 @@ HOSTS=(
 	"metadata.google.internal 169.254.169.254"	# cloud metadata service
 )
 DNS_ADDR=198.51.100.53
-ADDRS="198.51.100.10 198.51.100.11 198.51.100.12 198.51.100.30 198.51.100.53 203.0.113.20
-203.0.113.21 203.0.113.40 203.0.113.50 203.0.113.53 203.0.113.66 169.254.169.254"
 
 die() { echo "lab: $*" >&2; exit 1; }
 usage() { sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -115,7 +113,7 @@ cmd_up() {
 	# From here on a failure (set -e, die) must undo what was made.
 	trap 'cmd_down >/dev/null 2>&1 || true' EXIT
 	ip -n "$NAME" link set lo up
-	for a in $ADDRS; do
+	for a in "$DNS_ADDR" "${HOSTS[@]##* }"; do
 		ip -n "$NAME" addr add "$a/32" dev lo
 	done
 	# No default route: anything not in the lab is unreachable, fast.

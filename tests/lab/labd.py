@@ -12,7 +12,7 @@
 
 Every server logs one JSON object per request, connection or datagram to --log (flushed at
 once), so a test can see exactly what a connector sent. Each is bounded in time by the
-caller (`timeout`) and by --lifetime; each connection by a short idle timeout.
+caller (`timeout`); each connection by a short idle timeout.
 """
 import argparse
 import base64
