@@ -16,6 +16,13 @@
 
 #include "events.h"
 
+/* UAPI constants the programs share (vmlinux.h has no macros) */
+#define AF_INET 2
+#define AF_INET6 10
+#define AT_FDCWD -100
+#define AT_EMPTY_PATH 0x1000
+#define NR_execveat 322 /* x86_64 */
+
 char LICENSE[] SEC("license") = "GPL";
 
 /* Load-time knobs, written by record.c into each skeleton's rodata. */

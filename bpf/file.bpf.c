@@ -10,8 +10,6 @@
  */
 #include "common.bpf.h"
 
-#define AT_FDCWD -100
-#define AT_EMPTY_PATH 0x1000
 #define AT_REMOVEDIR 0x200
 #define O_ACCMODE 03
 #define O_CREAT 0100
@@ -56,7 +54,6 @@
 #define NR_fchmodat 268
 #define NR_renameat2 316
 #define NR_memfd_create 319
-#define NR_execveat 322
 #define NR_openat2 437
 #define NR_fchmodat2 452
 
@@ -366,9 +363,6 @@ static __always_inline void emit_exec_fail(union scratch *u, struct pending *p, 
 		emit_crit(s, size);
 	}
 }
-
-#define AF_INET 2
-#define AF_INET6 10
 
 /* The connection accept returned: its peer and local port, its cookie if already made. */
 static __always_inline void emit_accept(struct task_struct *t, int fd)

@@ -9,9 +9,6 @@
  */
 #include "common.bpf.h"
 
-#define AF_INET 2
-#define AF_INET6 10
-
 static __always_inline void net_hdr(struct ev_hdr *h, __u32 type, __u32 size)
 {
 	struct bpf_pidns_info ns = {};

@@ -7,8 +7,6 @@
  */
 #include "common.bpf.h"
 
-#define AT_EMPTY_PATH 0x1000
-#define NR_execveat 322
 #define TMPFS_MAGIC 0x01021994
 
 struct exec_scratch {
@@ -76,7 +74,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	if (!s)
 		return 0;
 	__builtin_memset(&s->ev, 0, sizeof(s->ev));
-	s->ev.dfd = -100;
+	s->ev.dfd = AT_FDCWD;
 	p = bpf_map_lookup_elem(&pending, &old);
 	if (p) {
 		if (p->nr == NR_execveat) {

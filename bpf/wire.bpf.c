@@ -12,8 +12,6 @@
 #define ETH_P_IPV6 0x86DD
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
-#define AF_INET 2
-#define AF_INET6 10
 #define DNS_BUDGET (1u << 20)
 #define MAX_CHUNKS 16
 
@@ -181,14 +179,13 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 	}
 	f = bpf_map_lookup_elem(&flows, &cookie);
 	if (!f) {
-		if (bpf_map_update_elem(&flows, &cookie, &nf, BPF_NOEXIST) &&
-		    bpf_map_update_elem(&flows, &cookie, &nf, BPF_ANY)) {
+		/* NOEXIST: a flow another CPU just made keeps its state */
+		bpf_map_update_elem(&flows, &cookie, &nf, BPF_NOEXIST);
+		f = bpf_map_lookup_elem(&flows, &cookie);
+		if (!f) {
 			loss_inc(LOSS_FLOW_FULL);
 			return 1;
 		}
-		f = bpf_map_lookup_elem(&flows, &cookie);
-		if (!f)
-			return 1;
 	}
 	dns = l.port == 53 || l.lport == 53;
 	budget = dns ? DNS_BUDGET : cfg_flow_bytes;

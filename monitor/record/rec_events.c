@@ -487,11 +487,6 @@ long rec_emit(struct record *r, const char *kind, uint64_t t, uint32_t pid, json
 	return line;
 }
 
-static json_t *bytes_str(const char *s, size_t n)
-{
-	return jsonx_string_bytes(s, n);
-}
-
 static const char *proto_name(uint32_t proto)
 {
 	return proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : "ip";
@@ -513,7 +508,7 @@ static json_t *argv_json(const char *a, size_t n)
 	while (i < n) {
 		size_t l = strnlen(a + i, n - i);
 
-		json_array_append_new(arr, bytes_str(a + i, l));
+		json_array_append_new(arr, jsonx_string_bytes(a + i, l));
 		i += l + 1;
 	}
 	return arr;
@@ -631,7 +626,8 @@ static int on_exec(struct record *r, const struct ev_proc_exec *e, size_t len)
 		jsonx_set(f, "argv_truncated", json_true());
 	if (e->ret == 0) {
 		jsonx_set(f, "comm", jsonx_string_bounded(e->comm, sizeof(e->comm)));
-		jsonx_set(f, "file", bytes_str(e->name, MIN((size_t)e->name_len, sizeof(e->name))));
+		jsonx_set(f, "file",
+			  jsonx_string_bytes(e->name, MIN((size_t)e->name_len, sizeof(e->name))));
 	}
 	rec_emit(r, "proc.exec", trace_t(r->w, e->hdr.ts_ns), e->hdr.pid, f);
 	if (e->ret == 0 && p) {
@@ -645,8 +641,6 @@ static int on_exec(struct record *r, const struct ev_proc_exec *e, size_t len)
 			}
 		}
 		p->tls_scanned = false;
-		if (r->cfg.tls_plaintext)
-			rec_tls_on_exec(r, p);
 	}
 	return 0;
 }
@@ -1381,7 +1375,7 @@ static int on_net_data(struct record *r, const struct ev_net_data *e, size_t len
 		s->emitted = s->contig;
 		if (fl->dns)
 			decode_tcp_dns(r, fl, s, fl->pid, t);
-		if (!fl->dns)
+		else
 			decode_stream(r, fl, dir, fl->pid, t);
 		/* the monitor's memory is bounded by what is still undecided, not by flow count */
 		if (s->contig == s->end && !fl->dns && s->decoded) {

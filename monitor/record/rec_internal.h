@@ -18,6 +18,7 @@
 
 #include "record/record.h"
 
+struct bpf_object;
 struct trace_writer;
 
 /* --- a small hash table: 64-bit keys or string keys, void * values ------------------------ */
@@ -91,8 +92,6 @@ struct rec_flow {
 	uint16_t port;
 	bool have_peer;
 	bool dns;
-	bool tls_checked;
-	bool http_checked;
 	struct rec_stream s[2];
 };
 
@@ -113,6 +112,24 @@ struct rec_loss_names {
 	bool is_loss;
 };
 
+/* The load-time knobs of common.bpf.h, written into each skeleton's rodata. */
+struct rec_knobs {
+	uint64_t cgid;
+	uint32_t level;
+	uint64_t ns_dev;
+	uint64_t ns_ino;
+	uint32_t flow_bytes;
+};
+
+#define REC_SET_RODATA(skel, c)                                       \
+	do {                                                          \
+		(skel)->rodata->cfg_cgid = (c).cgid;                  \
+		(skel)->rodata->cfg_cg_level = (c).level;             \
+		(skel)->rodata->cfg_pidns_dev = (c).ns_dev;           \
+		(skel)->rodata->cfg_pidns_ino = (uint32_t)(c).ns_ino; \
+		(skel)->rodata->cfg_flow_bytes = (c).flow_bytes;      \
+	} while (0)
+
 /* The recorder; record.c owns the lifecycle, the others read and write their parts. */
 struct record {
 	struct record_config cfg;
@@ -131,10 +148,7 @@ struct record {
 	struct ring_buffer *rb_crit, *rb_data;
 	int timer_fd;
 	int ncpu;
-	/* the maps every object shares (fds owned by the proc skeleton) and the knobs */
-	int fd_ring_crit, fd_ring_data, fd_losses, fd_pending, fd_tls_cur, fd_ssl_cookie;
-	uint64_t k_cgid, k_pidns_dev;
-	uint32_t k_level, k_pidns_ino, k_flow_bytes;
+	struct rec_knobs knobs; /* every object's load-time knobs */
 	uint64_t loss_seen[16];
 	uint64_t user_lost; /* records the drain could not queue (memory, batch bound) */
 	uint64_t bad_records; /* records that failed the size/type checks or could not be decoded */
@@ -178,6 +192,9 @@ struct record {
 /* ... a connect hook for its syscall's result (a blocking connect to a silent host is slow). */
 #define REC_HOLD_CONNECT_NS (30ull * 1000 * 1000 * 1000)
 
+/* record.c: gives obj the maps every object shares (the proc skeleton's); 0 or < 0 */
+int rec_share_maps(struct record *r, struct bpf_object *obj);
+
 /* rec_events.c */
 int rec_handle(struct record *r, const void *data, size_t len);
 /* Emits held connects/sends older than their hold time (all of them when all is set). */
@@ -202,7 +219,6 @@ void rec_fs_free(struct record *r);
 
 /* rec_tls.c */
 int rec_tls_init(struct record *r, struct error *err);
-void rec_tls_on_exec(struct record *r, struct rec_proc *p);
 /* On the drain timer: probes the OpenSSL files run processes mapped since the last scan. */
 void rec_tls_scan(struct record *r);
 void rec_tls_free(struct record *r);

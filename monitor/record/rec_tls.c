@@ -89,11 +89,15 @@ static int attach_file(struct record *r, const char *path)
 /* The files a process maps that may hold OpenSSL: libssl*, and its executable. */
 static void scan_proc(struct record *r, struct rec_proc *p)
 {
-	char maps[64], line[PATH_MAX + 256], full[PATH_MAX + 64];
+	char maps[64], line[PATH_MAX + 256], full[PATH_MAX + 64], exe[PATH_MAX] = "";
 	_cleanup_fclose_ FILE *f = NULL;
+	ssize_t n;
 
 	if (!p->host_pid)
 		return;
+	snprintf(maps, sizeof(maps), "/proc/%u/exe", p->host_pid);
+	n = readlink(maps, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
 	snprintf(maps, sizeof(maps), "/proc/%u/maps", p->host_pid);
 	f = fopen(maps, "re");
 	if (!f)
@@ -109,23 +113,11 @@ static void scan_proc(struct record *r, struct rec_proc *p)
 		if (strstr(path, " (deleted)"))
 			continue;
 		base = strrchr(path, '/') + 1;
-		if (strncmp(base, "libssl", 6) != 0 && !strstr(line, " r-xp "))
-			continue;
-		if (strncmp(base, "libssl", 6) != 0 && strncmp(base, "ld-linux", 8) == 0)
-			continue;
 		/* executable mappings other than libssl: only the process's own binary */
-		if (strncmp(base, "libssl", 6) != 0) {
-			char exe[64], target[PATH_MAX];
-			ssize_t n;
-
-			snprintf(exe, sizeof(exe), "/proc/%u/exe", p->host_pid);
-			n = readlink(exe, target, sizeof(target) - 1);
-			if (n <= 0)
-				continue;
-			target[n] = '\0';
-			if (strcmp(target, path) != 0)
-				continue;
-		}
+		if (strncmp(base, "libssl", 6) != 0 &&
+		    (!strstr(line, " r-xp ") || strncmp(base, "ld-linux", 8) == 0 || !exe[0] ||
+		     strcmp(exe, path) != 0))
+			continue;
 		snprintf(full, sizeof(full), "/proc/%u/root%s", p->host_pid, path);
 		attach_file(r, full);
 	}
@@ -152,11 +144,6 @@ void rec_tls_scan(struct record *r)
 	}
 }
 
-void rec_tls_on_exec(struct record *r, struct rec_proc *p)
-{
-	p->tls_scanned = false;
-}
-
 int rec_tls_init(struct record *r, struct error *err)
 {
 	static const char *const pats[] = {
@@ -179,17 +166,8 @@ int rec_tls_init(struct record *r, struct error *err)
 	if (!r->tls)
 		return error_set(err, errno, 0, 0, "cannot open the TLS uprobes: %s",
 				 strerror(errno));
-	r->tls->rodata->cfg_cgid = r->k_cgid;
-	r->tls->rodata->cfg_cg_level = r->k_level;
-	r->tls->rodata->cfg_pidns_dev = r->k_pidns_dev;
-	r->tls->rodata->cfg_pidns_ino = r->k_pidns_ino;
-	r->tls->rodata->cfg_flow_bytes = r->k_flow_bytes;
-	if (bpf_map__reuse_fd(r->tls->maps.ring_crit, r->fd_ring_crit) ||
-	    bpf_map__reuse_fd(r->tls->maps.ring_data, r->fd_ring_data) ||
-	    bpf_map__reuse_fd(r->tls->maps.losses, r->fd_losses) ||
-	    bpf_map__reuse_fd(r->tls->maps.pending, r->fd_pending) ||
-	    bpf_map__reuse_fd(r->tls->maps.tls_cur, r->fd_tls_cur) ||
-	    bpf_map__reuse_fd(r->tls->maps.ssl_cookie, r->fd_ssl_cookie))
+	REC_SET_RODATA(r->tls, r->knobs);
+	if (rec_share_maps(r, r->tls->obj))
 		return error_set(err, EINVAL, 0, 0, "cannot share maps with the TLS uprobes");
 	e = tls_bpf__load(r->tls);
 	if (e)

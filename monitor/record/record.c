@@ -259,30 +259,27 @@ static uint32_t round_ring(uint32_t bytes)
 	return v;
 }
 
-#define SET_RODATA(skel, c)                                           \
-	do {                                                          \
-		(skel)->rodata->cfg_cgid = (c).cgid;                  \
-		(skel)->rodata->cfg_cg_level = (c).level;             \
-		(skel)->rodata->cfg_pidns_dev = (c).ns_dev;           \
-		(skel)->rodata->cfg_pidns_ino = (uint32_t)(c).ns_ino; \
-		(skel)->rodata->cfg_flow_bytes = (c).flow_bytes;      \
-	} while (0)
-
-#define SHARE_MAPS(skel, r)                                                                   \
-	(bpf_map__reuse_fd((skel)->maps.ring_crit, bpf_map__fd((r)->proc->maps.ring_crit)) || \
-	 bpf_map__reuse_fd((skel)->maps.ring_data, bpf_map__fd((r)->proc->maps.ring_data)) || \
-	 bpf_map__reuse_fd((skel)->maps.losses, bpf_map__fd((r)->proc->maps.losses)) ||       \
-	 bpf_map__reuse_fd((skel)->maps.pending, bpf_map__fd((r)->proc->maps.pending)) ||     \
-	 bpf_map__reuse_fd((skel)->maps.tls_cur, bpf_map__fd((r)->proc->maps.tls_cur)) ||     \
-	 bpf_map__reuse_fd((skel)->maps.ssl_cookie, bpf_map__fd((r)->proc->maps.ssl_cookie)))
-
-struct knobs {
-	uint64_t cgid;
-	uint32_t level;
-	uint64_t ns_dev;
-	uint64_t ns_ino;
-	uint32_t flow_bytes;
+static const char *const shared_maps[] = {
+	"ring_crit", "ring_data", "losses", "pending", "tls_cur", "ssl_cookie",
 };
+
+int rec_share_maps(struct record *r, struct bpf_object *obj)
+{
+	size_t i;
+	int e;
+
+	for (i = 0; i < ARRAY_SIZE(shared_maps); i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(obj, shared_maps[i]);
+		struct bpf_map *src = bpf_object__find_map_by_name(r->proc->obj, shared_maps[i]);
+
+		if (!m || !src)
+			return -ENOENT;
+		e = bpf_map__reuse_fd(m, bpf_map__fd(src));
+		if (e)
+			return e;
+	}
+	return 0;
+}
 
 /* Kernel dev_t (MKDEV: major << 20 | minor) of a user-space st_dev. */
 static uint32_t kdev(dev_t d)
@@ -339,7 +336,7 @@ int record_new(const struct record_config *cfg, struct sandbox *sb, struct loop 
 	       struct trace_writer *w, struct record **ret, struct error *err)
 {
 	struct record *r;
-	struct knobs k = {0};
+	struct rec_knobs k = {0};
 	int cgfd, e;
 	uint32_t ring;
 
@@ -396,10 +393,10 @@ int record_new(const struct record_config *cfg, struct sandbox *sb, struct loop 
 			      "cannot open the eBPF programs: %s", strerror(errno));
 		goto fail;
 	}
-	SET_RODATA(r->proc, k);
-	SET_RODATA(r->file, k);
-	SET_RODATA(r->net, k);
-	SET_RODATA(r->wire, k);
+	REC_SET_RODATA(r->proc, k);
+	REC_SET_RODATA(r->file, k);
+	REC_SET_RODATA(r->net, k);
+	REC_SET_RODATA(r->wire, k);
 	r->file->rodata->cfg_has_honey = 1;
 	r->file->rodata->cfg_tls = r->cfg.tls_plaintext;
 	if (bpf_map__set_max_entries(r->proc->maps.ring_data, ring) ||
@@ -415,23 +412,14 @@ int record_new(const struct record_config *cfg, struct sandbox *sb, struct loop 
 			      strerror(-e));
 		goto fail;
 	}
-	r->fd_ring_crit = bpf_map__fd(r->proc->maps.ring_crit);
-	r->fd_ring_data = bpf_map__fd(r->proc->maps.ring_data);
-	r->fd_losses = bpf_map__fd(r->proc->maps.losses);
-	r->fd_pending = bpf_map__fd(r->proc->maps.pending);
-	r->fd_tls_cur = bpf_map__fd(r->proc->maps.tls_cur);
-	r->fd_ssl_cookie = bpf_map__fd(r->proc->maps.ssl_cookie);
-	r->k_cgid = k.cgid;
-	r->k_level = k.level;
-	r->k_pidns_dev = k.ns_dev;
-	r->k_pidns_ino = (uint32_t)k.ns_ino;
-	r->k_flow_bytes = k.flow_bytes;
+	r->knobs = k;
 	if (r->proc->rodata->cfg_abi != EV_ABI_VERSION) {
 		e = error_set(err, EPROTO, 0, 0, "eBPF event ABI %u, monitor expects %u",
 			      r->proc->rodata->cfg_abi, EV_ABI_VERSION);
 		goto fail;
 	}
-	if (SHARE_MAPS(r->file, r) || SHARE_MAPS(r->net, r) || SHARE_MAPS(r->wire, r)) {
+	if (rec_share_maps(r, r->file->obj) || rec_share_maps(r, r->net->obj) ||
+	    rec_share_maps(r, r->wire->obj)) {
 		e = error_set(err, errno ? errno : EINVAL, 0, 0, "cannot share the ring buffers");
 		goto fail;
 	}
