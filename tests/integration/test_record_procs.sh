@@ -19,7 +19,10 @@ E=$(ev ".kind == \"file.open\" and .path == \"$W/grandchild.txt\"")
 assert_eq "$(jq -r .pid <<<"$E")" "$G" "the grandchild's write is its own"
 assert_eq "$(jq -r .intent <<<"$E")" create "the grandchild's write"
 assert_eq "$(evn ".kind == \"proc.exit\" and .pid == $G and .code == 7 and .signal == 0")" 1 "the grandchild's exit"
-# the grandchild wrote after the main process exited
+# the grandchild wrote after the main process exited (both events must exist: jq orders null
+# below any number, so a missing exit would otherwise compare as "earlier")
+assert_eq "$(evn '.kind == "proc.exit" and .pid == 2')" 1 "the main process's exit"
+assert_eq "$(evn ".kind == \"file.open\" and .pid == $G")" 1 "the grandchild's write"
 assert_eq "$(jq -s "[.[] | select(.kind == \"proc.exit\" and .pid == 2)][0].t < [.[] | select(.kind == \"file.open\" and .pid == $G)][0].t" "$T")" true "write after the main exit"
 assert_eq "$(ev '.kind == "file.inventory"' | jq -r .path)" "$W/grandchild.txt" "inventory"
 
