@@ -754,34 +754,6 @@ int report_diff(const json_t *old_report, const json_t *new_report, json_t **ret
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
 
-static const char *sev_color(int sev)
-{
-	switch (sev) {
-	case REPORT_SEV_CRITICAL:
-		return "\033[1;31m";
-	case REPORT_SEV_HIGH:
-		return "\033[31m";
-	case REPORT_SEV_MEDIUM:
-		return "\033[33m";
-	case REPORT_SEV_LOW:
-		return "\033[36m";
-	default:
-		return "\033[2m";
-	}
-}
-
-static void put_sev(FILE *f, const char *name, bool color, size_t width)
-{
-	int sev = report_sev_rank(name);
-	char up[16];
-	size_t i;
-
-	snprintf(up, sizeof(up), "%s", sev >= 0 ? name : "?");
-	for (i = 0; up[i]; i++)
-		up[i] = (char)(up[i] >= 'a' && up[i] <= 'z' ? up[i] - 'a' + 'A' : up[i]);
-	fprintf(f, "%s%-*s%s", color ? sev_color(sev) : "", (int)width, up, color ? C_RESET : "");
-}
-
 static void put_entry(FILE *f, const json_t *e, bool color, bool is_changed)
 {
 	const char *what = report_str(e, "what");
@@ -790,7 +762,7 @@ static void put_entry(FILE *f, const json_t *e, bool color, bool is_changed)
 	size_t i;
 
 	fputs("  ", f);
-	put_sev(f, report_str(e, "severity"), color, 9);
+	report_term_sev(f, report_sev_rank(report_str(e, "severity")), color, 9);
 	report_term_json_pad(f, json_object_get(e, "what"), "?", 9);
 	if (report_str(e, "rule") && report_str(e, "summary")) {
 		report_term_json(f, json_object_get(e, "rule"), "?");

@@ -76,6 +76,26 @@ const char *report_sev_name(int rank)
 	return sev_names[rank];
 }
 
+const char *report_sev_color(int rank)
+{
+	static const char *const colors[] = { "\033[2m", "\033[36m", "\033[33m", "\033[31m",
+					       "\033[1;31m" };
+
+	return rank >= 0 && rank < (int)ARRAY_SIZE(colors) ? colors[rank] : colors[0];
+}
+
+void report_term_sev(FILE *f, int rank, bool color, int width)
+{
+	char up[16];
+	size_t i;
+
+	snprintf(up, sizeof(up), "%s", rank >= 0 ? report_sev_name(rank) : "?");
+	for (i = 0; up[i]; i++)
+		up[i] = (char)(up[i] >= 'a' && up[i] <= 'z' ? up[i] - 'a' + 'A' : up[i]);
+	fprintf(f, "%s%-*s%s", color ? report_sev_color(rank) : "", width, up,
+		color ? "\033[0m" : "");
+}
+
 const char *report_sev_level(int rank)
 {
 	if (rank >= REPORT_SEV_HIGH)

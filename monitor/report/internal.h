@@ -32,6 +32,14 @@ const char *report_sev_name(int rank);
 /* SARIF level of a severity: critical/high "error", medium "warning", low/none "note". */
 const char *report_sev_level(int rank);
 
+/* ANSI colour of a severity rank (critical bold red .. low cyan; none and unknown dim). */
+const char *report_sev_color(int rank);
+/*
+ * A severity as the terminal writers show it: the upper-case name ("?" for a rank below 0)
+ * left-aligned in width columns, coloured when color.
+ */
+void report_term_sev(FILE *f, int rank, bool color, int width);
+
 /*
  * Rank of a negotiated TLS version as the judge writes it ("1.0" .. "1.3", also "SSL3"/"3.0"):
  * SSL3 = 1, 1.0 = 2, 1.1 = 3, 1.2 = 4, 1.3 = 5; -1 when the string is none of these.

@@ -20,12 +20,10 @@
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
-#define C_DIM "\033[2m"
 #define C_RED "\033[31m"
 #define C_BRED "\033[1;31m"
 #define C_GREEN "\033[32m"
 #define C_YELLOW "\033[33m"
-#define C_CYAN "\033[36m"
 
 struct out {
 	FILE *f;
@@ -42,26 +40,6 @@ static void off(const struct out *o)
 {
 	if (o->color)
 		fputs(C_RESET, o->f);
-}
-
-static const char *sev_code(int sev)
-{
-	static const char *const codes[] = { C_DIM, C_CYAN, C_YELLOW, C_RED, C_BRED };
-
-	return sev >= 0 && sev < (int)ARRAY_SIZE(codes) ? codes[sev] : C_DIM;
-}
-
-static void put_sev(const struct out *o, int sev, int width)
-{
-	char up[16];
-	size_t i;
-
-	snprintf(up, sizeof(up), "%s", sev >= 0 ? report_sev_name(sev) : "?");
-	for (i = 0; up[i]; i++)
-		up[i] = (char)(up[i] >= 'a' && up[i] <= 'z' ? up[i] - 'a' + 'A' : up[i]);
-	on(o, sev_code(sev));
-	fprintf(o->f, "%-*s", width, up);
-	off(o);
 }
 
 static void heading(const struct out *o, const char *title)
@@ -216,7 +194,7 @@ static void severity_table(const struct out *o, const json_t *findings)
 
 		fputs("  ", o->f);
 		if (count[s])
-			put_sev(o, s, 10);
+			report_term_sev(o->f, s, o->color, 10);
 		else
 			fprintf(o->f, "%-10s", report_sev_name(s));
 		if (!count[s]) {
@@ -245,7 +223,7 @@ static void finding(const struct out *o, const json_t *f)
 	size_t i;
 
 	fputs("  ", o->f);
-	put_sev(o, report_sev_rank(report_str(f, "severity")), 10);
+	report_term_sev(o->f, report_sev_rank(report_str(f, "severity")), o->color, 10);
 	on(o, C_BOLD);
 	report_term_json(o->f, json_object_get(f, "rule"), "(no rule)");
 	off(o);
@@ -567,7 +545,7 @@ int report_write_text(FILE *f, const json_t *report, bool color)
 			if (!counts[s])
 				continue;
 			fputs(first ? "" : ", ", f);
-			on(&o, sev_code(s));
+			on(&o, report_sev_color(s));
 			fprintf(f, "%zu %s", counts[s], report_sev_name(s));
 			off(&o);
 			first = false;

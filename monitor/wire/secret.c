@@ -134,7 +134,7 @@ static size_t url_match_at(const uint8_t *s, size_t sl, const uint8_t *hay, size
 	for (j = 0; j < sl; j++) {
 		if (q >= n)
 			return 0;
-		if (hay[q] == '%' && q + 2 < n + 0 && hexval(hay[q + 1]) >= 0 &&
+		if (hay[q] == '%' && q + 2 < n && hexval(hay[q + 1]) >= 0 &&
 		    hexval(hay[q + 2]) >= 0 &&
 		    (uint8_t)(hexval(hay[q + 1]) << 4 | hexval(hay[q + 2])) == s[j]) {
 			q += 3;

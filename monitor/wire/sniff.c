@@ -71,21 +71,24 @@ double wire_text_ratio(const uint8_t *buf, size_t len)
 	return (double)good / (double)len;
 }
 
+/*
+ * Any TLS record header (what wire_tls_client_hello() and wire_tls_server_hello() require
+ * before reading a hello, and what change_cipher_spec, alert and application_data records
+ * carry mid-stream), or an SSLv2-compatible ClientHello. Over the record layer the header
+ * alone decides: no hello is parsed.
+ */
 static bool is_tls_record(const uint8_t *b, size_t n)
 {
 	struct wire_tls_client_hello ch;
-	struct wire_tls_server_hello sh;
 	int r;
 
+	if (n >= 5 && b[0] >= 20 && b[0] <= 23 && b[1] == 3 && b[2] <= 4 &&
+	    ((size_t)b[3] << 8 | b[4]) > 0 && ((size_t)b[3] << 8 | b[4]) <= 16384 + 2048)
+		return true;
+	if (!(b[0] & 0x80))
+		return false;
 	r = wire_tls_client_hello(b, n, &ch);
-	if (r == WIRE_OK || (r == WIRE_NEED_MORE && n >= 5))
-		return true;
-	r = wire_tls_server_hello(b, n, &sh);
-	if (r == WIRE_OK || (r == WIRE_NEED_MORE && n >= 5))
-		return true;
-	/* mid-stream records: change_cipher_spec, alert, handshake, application_data */
-	return n >= 5 && b[0] >= 20 && b[0] <= 23 && b[1] == 3 && b[2] <= 4 &&
-	       ((size_t)b[3] << 8 | b[4]) > 0 && ((size_t)b[3] << 8 | b[4]) <= 16384 + 2048;
+	return r == WIRE_OK || (r == WIRE_NEED_MORE && n >= 5);
 }
 
 static bool is_quic_initial(const uint8_t *b, size_t n, uint16_t dport)
@@ -236,7 +239,6 @@ static bool known_method(const uint8_t *b, size_t n)
 enum wire_proto wire_sniff(const uint8_t *buf, size_t len, bool udp, uint16_t dport)
 {
 	struct wire_http_request rq;
-	struct wire_dns_msg *dns = NULL;
 	enum wire_proto p;
 	int r;
 
@@ -247,9 +249,8 @@ enum wire_proto wire_sniff(const uint8_t *buf, size_t len, bool udp, uint16_t dp
 
 		if (is_quic_initial(buf, len, dport))
 			return WIRE_PROTO_QUIC_INITIAL;
-		dns = &m;
-		r = wire_dns_parse(buf, len, false, dns);
-		if (r == WIRE_OK && (dport == 53 || dport == 5353 || dns->qdcount == 1))
+		r = wire_dns_parse(buf, len, false, &m);
+		if (r == WIRE_OK && (dport == 53 || dport == 5353 || m.qdcount == 1))
 			return WIRE_PROTO_DNS;
 		if (wire_text_ratio(buf, len) >= 0.95 && len >= 8)
 			return WIRE_PROTO_TEXT;
@@ -350,22 +351,27 @@ int wire_sniff_flow(const uint8_t *out, size_t out_len, const uint8_t *in, size_
 		    bool udp, uint16_t dport, struct wire_sniff_flow *ret)
 {
 	struct wire_sniff_flow f;
-	enum wire_proto po, pi;
+	enum wire_proto po;
 
 	if (!ret || (!out && out_len) || (!in && in_len))
 		return -EINVAL;
 	memset(&f, 0, sizeof(f));
 	po = wire_sniff(out, out_len, udp, dport);
-	pi = wire_sniff(in, in_len, udp, 0);
 	f.proto = po;
-	/* server-first protocols, or a client that has not spoken yet */
+	/* server-first protocols, or a client that has not spoken yet: only then the answer */
 	if (po == WIRE_PROTO_NONE || po == WIRE_PROTO_UNKNOWN || po == WIRE_PROTO_TEXT) {
+		enum wire_proto pi = wire_sniff(in, in_len, udp, 0);
+
 		if (pi == WIRE_PROTO_SMTP || pi == WIRE_PROTO_FTP || pi == WIRE_PROTO_MYSQL ||
 		    pi == WIRE_PROTO_SSH || (pi == WIRE_PROTO_TLS && po == WIRE_PROTO_NONE))
 			f.proto = pi;
 	}
-	if (po == WIRE_PROTO_TEXT && in_len && banner_220(in, in_len, dport) != WIRE_PROTO_UNKNOWN)
-		f.proto = banner_220(in, in_len, dport);
+	if (po == WIRE_PROTO_TEXT && in_len) {
+		enum wire_proto b = banner_220(in, in_len, dport);
+
+		if (b != WIRE_PROTO_UNKNOWN)
+			f.proto = b;
+	}
 	switch (f.proto) {
 	case WIRE_PROTO_TLS:
 	case WIRE_PROTO_SSH:

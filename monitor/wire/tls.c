@@ -443,7 +443,8 @@ static void finish_versions(struct wire_tls_client_hello *ch)
 	ch->is_ssl2 = ch->max_version == 0x0002;
 }
 
-/* SSLv2-compatible CLIENT-HELLO: 2-byte header with the high bit set, RFC 5246 E.2. */
+/* SSLv2-compatible CLIENT-HELLO: 2-byte header with the high bit set, RFC 5246 E.2. ch comes
+ * zeroed from wire_tls_client_hello(). */
 static int parse_sslv2_hello(const uint8_t *buf, size_t len, struct wire_tls_client_hello *ch)
 {
 	size_t rec_len, cs_len, sid_len, chal_len, i;
@@ -467,7 +468,6 @@ static int parse_sslv2_hello(const uint8_t *buf, size_t len, struct wire_tls_cli
 		return WIRE_NOT_THIS;
 	if (len < 2 + rec_len)
 		return WIRE_NEED_MORE;
-	memset(ch, 0, sizeof(*ch));
 	ch->is_sslv2_compat = true;
 	ch->legacy_version = ver;
 	for (i = 0; i < cs_len; i += 3) {
@@ -694,6 +694,7 @@ int wire_tls_client_hello(const uint8_t *buf, size_t len, struct wire_tls_client
 	return r;
 }
 
+/* An alert record instead of a hello; sh comes zeroed from wire_tls_server_hello(). */
 static int parse_alert_record(const uint8_t *buf, size_t len, struct wire_tls_server_hello *sh)
 {
 	size_t rl;
@@ -706,7 +707,6 @@ static int parse_alert_record(const uint8_t *buf, size_t len, struct wire_tls_se
 		return WIRE_NOT_THIS;
 	if (len < 7)
 		return WIRE_NEED_MORE;
-	memset(sh, 0, sizeof(*sh));
 	sh->record_version = (uint16_t)(buf[1] << 8 | buf[2]);
 	sh->has_alert = true;
 	sh->alert_level = buf[5];
@@ -819,8 +819,7 @@ int wire_tls_flow(const uint8_t *out, size_t out_len, const uint8_t *in, size_t 
 		f.have_server_hello = true;
 		f.negotiated = f.sh.has_alert ? 0 : f.sh.version;
 	} else {
-		memset(&f.sh, 0, sizeof(f.sh));
-		f.server_need_more = r == WIRE_NEED_MORE;
+		f.server_need_more = r == WIRE_NEED_MORE; /* f.sh stays zeroed: ret untouched */
 	}
 	memcpy(ret, &f, sizeof(f));
 	return WIRE_OK;

@@ -412,7 +412,7 @@ struct wire_match {
  * A secret compiled once into every encoded form searched. Base64/base32 forms are the
  * "cores": the characters fully determined by the secret's bits in a given alignment, so a
  * secret embedded at any offset inside a larger encoded blob is found. Secrets shorter than
- * 4 bytes only match raw, hex and URL-encoded (their cores would be too short to mean
+ * 6 bytes only match raw, hex and URL-encoded (their cores would be too short to mean
  * anything). Plain data: copy it, keep it on the stack or in an array.
  */
 struct wire_needle {
