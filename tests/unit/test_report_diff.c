@@ -308,7 +308,7 @@ TEST(naming_rules)
 		"{\"path\":\"/TMP/X.SH\"}]}}",
 		0, NULL);
 	json_t *got = NULL, *conns, *e;
-	size_t i, k;
+	size_t i, k, storage = 0;
 
 	ASSERT_TRUE(a && b);
 	conns = json_array();
@@ -348,6 +348,7 @@ TEST(naming_rules)
 
 		if (strcmp(json_string_value(json_object_get(e, "what")), "storage"))
 			continue;
+		storage++;
 		if (!strcmp(key, "/tmp/x") || !strcmp(key, "/TMP/X.SH"))
 			ASSERT_STR_EQ(sev, "low"); /* named by no finding */
 		else if (!strcmp(key, "/tmp/y"))
@@ -355,6 +356,7 @@ TEST(naming_rules)
 		else
 			TEST_FAIL_AT("unexpected storage entry %s", key);
 	}
+	ASSERT_EQ(storage, 3); /* /tmp/x, /TMP/X.SH and /tmp/y each appeared */
 cleanup:
 	json_decref(a);
 	json_decref(b);

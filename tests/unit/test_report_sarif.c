@@ -745,7 +745,7 @@ cleanup:
 TEST(fingerprints_stable)
 {
 	json_t *a = load("new-a.json"), *b = load("new-b.json"), *rules = load("rules.json");
-	json_t *la = NULL, *lb = NULL, *ra, *rb;
+	json_t *la = NULL, *lb = NULL, *lc = NULL, *ra, *rb;
 	size_t i;
 
 	ASSERT_TRUE(a && b && rules);
@@ -768,12 +768,22 @@ TEST(fingerprints_stable)
 				json_object_get(x, "partialFingerprints"),
 				json_object_get(json_array_get(ra, i - 1), "partialFingerprints")));
 	}
+	/* the same rule with another summary is another finding: another fingerprint */
+	ASSERT_TRUE(json_array_size(ra) > 0);
+	json_object_set_new(json_array_get(json_object_get(b, "findings"), 0), "summary",
+			    json_string("The connector did something else entirely."));
+	lc = sarif_of(b, rules);
+	ASSERT_TRUE(lc != NULL);
+	ASSERT_FALSE(json_equal(json_object_get(json_array_get(ra, 0), "partialFingerprints"),
+				json_object_get(json_array_get(at(lc, "runs.0.results"), 0),
+						"partialFingerprints")));
 cleanup:
 	json_decref(a);
 	json_decref(b);
 	json_decref(rules);
 	json_decref(la);
 	json_decref(lb);
+	json_decref(lc);
 }
 
 /* Unknown rule, no evidence, no rules list, 150 evidence lines, incomplete, hostile types. */

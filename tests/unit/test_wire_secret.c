@@ -270,6 +270,7 @@ TEST(megabytes_without_the_secret)
 	memcpy(hay + n - strlen(secret), secret, strlen(secret));
 	ASSERT_EQ(wire_needle_find(&nd, hay, n, &m), WIRE_OK);
 	ASSERT_EQ(m.offset, n - strlen(secret));
+	ASSERT_EQ(m.enc, WIRE_ENC_RAW);
 cleanup:
 	return;
 }
