@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "sandbox/net.h"
+#include "sandbox/sandbox.h"
 #include "util/util.h"
 
 /* What a missing feature costs. */
@@ -133,27 +134,6 @@ static int find_fstype(const char *mp, const char *fstype, const char *opts, voi
 		return 0;
 	snprintf(want[1], 256, "%s", mp);
 	return 1;
-}
-
-struct v1_find {
-	const char *controller;
-	char path[256];
-};
-
-static int find_v1(const char *mp, const char *fstype, const char *opts, void *ctx)
-{
-	struct v1_find *v = ctx;
-	char copy[512], *save = NULL, *tok;
-
-	if (strcmp(fstype, "cgroup"))
-		return 0;
-	snprintf(copy, sizeof(copy), "%s", opts);
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		if (!strcmp(tok, v->controller)) {
-			snprintf(v->path, sizeof(v->path), "%s", mp);
-			return 1;
-		}
-	return 0;
 }
 
 static bool word_in(const char *list, const char *word)
@@ -625,13 +605,11 @@ static void check_bpf(struct doctor *d)
 /* Finds the v2 hierarchy and makes the probe cgroup the eBPF and cgroup.kill checks use. */
 static void probe_cgroup_make(struct doctor *d)
 {
-	char *want[2] = { "cgroup2", d->cgroup2 };
 	char path[512];
 	size_t len;
 
 	d->probe_cg_fd = -1;
-	each_mount(find_fstype, want);
-	if (!d->cgroup2[0])
+	if (sandbox_cgroup_mount(NULL, d->cgroup2, sizeof(d->cgroup2)) < 0)
 		return;
 	{
 		_cleanup_free_ char *c = NULL;
@@ -689,17 +667,15 @@ static void check_cgroups(struct doctor *d)
 		}
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(ctrls); i++) {
-		struct v1_find v = { .controller = ctrls[i] };
-		char name[32];
+		char name[32], v1[256];
 
 		snprintf(name, sizeof(name), "cgroup %s", ctrls[i]);
 		if (word_in(d->v2_controllers, ctrls[i])) {
 			line(d, true, NEED_RUN, name, "v2 (%s)", d->cgroup2);
 			continue;
 		}
-		each_mount(find_v1, &v);
-		if (v.path[0])
-			line(d, true, NEED_RUN, name, "v1 (%s)", v.path);
+		if (sandbox_cgroup_mount(ctrls[i], v1, sizeof(v1)) == 0)
+			line(d, true, NEED_RUN, name, "v1 (%s)", v1);
 		else
 			line(d, false, NEED_RUN, name, "neither on v2 nor on a v1 hierarchy: %s",
 			     lost[i]);

@@ -328,17 +328,6 @@ int canary_make(enum canary_kind kind, const uint8_t *rnd, size_t n, char **ret)
 	return 0;
 }
 
-/* Case-insensitive substring. */
-static bool has(const char *s, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *s; s++)
-		if (!strncasecmp(s, needle, n))
-			return true;
-	return false;
-}
-
 static bool has_suffix(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);
@@ -358,9 +347,9 @@ enum canary_kind canary_kind_for_secret(const char *name)
 		return CANARY_GITHUB;
 	if (!strncasecmp(name, "NPM", 3))
 		return CANARY_NPM;
-	if (has(name, "PASSWORD") || has(name, "PASSWD"))
+	if (strcasestr(name, "PASSWORD") || strcasestr(name, "PASSWD"))
 		return CANARY_PASSWORD;
-	if (has(name, "JWT") || has(name, "TOKEN"))
+	if (strcasestr(name, "JWT") || strcasestr(name, "TOKEN"))
 		return CANARY_JWT;
 	return CANARY_GENERIC;
 }

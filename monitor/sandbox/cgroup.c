@@ -110,19 +110,47 @@ static int find_mounts(struct mounts *m)
 	return 0;
 }
 
-static int write_str(const char *dir, const char *file, const char *val)
+int sandbox_cgroup_mount(const char *controller, char *buf, size_t len)
 {
-	char path[PATH_MAX];
+	struct mounts m = {};
+	const char *p = NULL;
+	int i, r;
+
+	r = find_mounts(&m);
+	if (r < 0)
+		return r;
+	if (!controller)
+		p = m.v2;
+	for (i = 0; controller && i < SB_CG_N; i++)
+		if (!strcmp(controller, ctrl_names[i]))
+			p = m.v1[i];
+	r = p ? 0 : -ENOENT;
+	if (p)
+		snprintf(buf, len, "%s", p);
+	mounts_fini(&m);
+	return r;
+}
+
+int sb_write_file(const char *path, const char *s)
+{
 	int fd, r = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
+	if (write(fd, s, strlen(s)) < 0)
 		r = -errno;
 	close(fd);
 	return r;
+}
+
+static int write_str(const char *dir, const char *file, const char *val)
+{
+	char path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path))
+		return -ENAMETOOLONG;
+	return sb_write_file(path, val);
 }
 
 static int read_str(const char *dir, const char *file, char *buf, size_t len)
@@ -516,9 +544,7 @@ static void clean_dir(const char *base, bool v2)
 		if (owner_alive(pid, start))
 			continue;
 		snprintf(leaf, sizeof(leaf), "%s/%s", dir, de->d_name);
-		if (v2 && write_str(leaf, "cgroup.kill", "1") < 0)
-			kill_procs(leaf);
-		else if (!v2)
+		if (!v2 || write_str(leaf, "cgroup.kill", "1") < 0)
 			kill_procs(leaf);
 		log_info("removing '%s', left by a conduct (pid %d) that is gone", leaf, pid);
 		rmdir_retry(leaf);

@@ -7,6 +7,7 @@
  *   seccomp.c  the filter (child side) and answering its user notifications (parent side)
  *   honey.c    honey-files.json -> files with fresh canaries
  *   canary.c   the pure canary generators
+ *   net.c      (its own header net.h) uses sb_write_file()
  * Nothing here is used outside monitor/sandbox/.
  */
 #ifndef CONDUCT_SANDBOX_INTERNAL_H
@@ -63,6 +64,9 @@ int sb_honey_rebase(struct sb_canaries *c, const char *from, const char *to);
 
 /* --- cgroups (cgroup.c) --- */
 
+/* Writes s to the existing file at path in one write() (cgroup, /proc/sys, uid_map files). */
+int sb_write_file(const char *path, const char *s);
+
 enum { SB_CG_MEMORY, SB_CG_PIDS, SB_CG_CPU, SB_CG_N };
 
 struct sb_cgroup {
@@ -109,7 +113,6 @@ struct sb_denial {
 	int ns_pid; /* set by translate(); 0 when unknown */
 	char syscall[64];
 	uint64_t args[6];
-	bool arch_native;
 };
 /*
  * Parent side: receives one notification from listener, fills *ret, and answers -EPERM.
@@ -207,8 +210,6 @@ struct sb_child {
 	int conn;		   /* the connector's end of its socket */
 	int errw;		   /* error pipe, write end */
 	int out_w, err_w;	   /* stdout/stderr pipes, write ends */
-	int close_fds[8];	   /* the parent's ends: closed first thing in init */
-	size_t n_close;
 };
 
 /* The run's init: never returns. */

@@ -33,6 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox/internal.h"
 #include "util/log.h"
 
 #define NET_BASE 0xc6120000u /* 198.18.0.0/15: 32768 /30s */
@@ -367,20 +368,6 @@ static int lo_up(void)
 	return r;
 }
 
-/* Writes a short string to a /proc/sys file. */
-static int sysctl_write(const char *path, const char *value)
-{
-	int fd, r = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 /* Reads the first character of a /proc/sys file ('0', '1', ...) or -errno. */
 static int sysctl_read_char(const char *path)
 {
@@ -665,7 +652,7 @@ static int forwarding_on(struct net *n, struct error *err)
 		} else if (lock < 0) {
 			n->forward_orig = '0';
 		}
-		r = sysctl_write(IP_FORWARD, "1");
+		r = sb_write_file(IP_FORWARD, "1");
 		if (r < 0) {
 			n->forward_orig = -1;
 			if (lock >= 0)
@@ -704,7 +691,7 @@ static void forwarding_restore(struct net *n)
 		}
 	}
 	if (n->forward_orig == '0') {
-		r = sysctl_write(IP_FORWARD, "0");
+		r = sb_write_file(IP_FORWARD, "0");
 		if (r < 0)
 			log_warn("cannot turn IPv4 forwarding back off: %s", strerror(-r));
 	}
@@ -749,7 +736,7 @@ static int inside_configure(const struct net *n, int nsfd, int *stage)
 	if (!idx)
 		return -errno;
 	/* IPv4 only: no link-local IPv6 path around the nat (best effort, IPv6 may be off) */
-	sysctl_write("/proc/sys/net/ipv6/conf/" SANDBOX_IF "/disable_ipv6", "1");
+	sb_write_file("/proc/sys/net/ipv6/conf/" SANDBOX_IF "/disable_ipv6", "1");
 	*stage = IN_ADDR;
 	r = nl_addr_add(fd, idx, n->base + 2, 30);
 	if (r < 0)
@@ -810,7 +797,7 @@ static int configure_sandbox_end(const struct net *n, int nsfd, struct error *er
 
 /* --- lifecycle ----------------------------------------------------------------------------- */
 
-static int load_nameservers(struct net *n)
+static void load_nameservers(struct net *n)
 {
 	static const char *const files[] = { "/etc/resolv.conf",
 					     "/run/systemd/resolve/resolv.conf" };
@@ -835,7 +822,6 @@ static int load_nameservers(struct net *n)
 			 "(%zu loopback, IPv6 or invalid); DNS will not work there unless you pass "
 			 "--dns ADDR",
 			 skipped_total);
-	return 0;
 }
 
 int net_new(enum sandbox_net mode, const char *dns, uint32_t run_id, struct net **ret,
@@ -940,7 +926,7 @@ int net_attach(struct net *n, pid_t child, struct error *err)
 		return error_set(err, errno, 0, 0, "veth '%s' vanished: %s", n->veth,
 				 strerror(errno));
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", n->veth);
-	sysctl_write(path, "1");
+	sb_write_file(path, "1");
 	r = nl_addr_add(fd, idx, n->base + 1, 30);
 	if (r < 0)
 		return error_set(err, -r, 0, 0, "cannot add %s/30 to '%s': %s",
@@ -1035,23 +1021,14 @@ void net_free(struct net *n)
 
 int net_probe_veth(void)
 {
-	int status, pfd[2], rep = EIO;
-	pid_t pid;
+	int status;
+	pid_t pid = fork();
 
-	if (pipe2(pfd, O_CLOEXEC) < 0)
+	if (pid < 0)
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int e = errno;
-
-		close(pfd[0]);
-		close(pfd[1]);
-		return -e;
-	}
 	if (pid == 0) {
 		int fd, r;
 
-		close(pfd[0]);
 		if (unshare(CLONE_NEWNET) < 0) {
 			r = -errno;
 		} else {
@@ -1060,18 +1037,12 @@ int net_probe_veth(void)
 			if (!r)
 				r = nl_link_del(fd, "probe0");
 		}
-		rep = -r;
-		if (write(pfd[1], &rep, sizeof(rep)) != sizeof(rep))
-			_exit(2);
-		_exit(0);
+		_exit(-r & 0xff); /* errno values fit the exit status */
 	}
-	close(pfd[1]);
-	if (read(pfd[0], &rep, sizeof(rep)) != sizeof(rep))
-		rep = EIO;
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return -rep;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -EIO;
+	return WIFEXITED(status) ? -WEXITSTATUS(status) : -EIO;
 }
 
 int net_probe_nft(struct error *err)

@@ -38,14 +38,6 @@
 #include "util/loop.h"
 #include "util/util.h"
 
-/*
- * Until the eBPF recorder writes proc.exit itself, the sandbox writes one for the connector's
- * main process. Set to 0 when the recorder emits proc.exit.
- */
-#ifndef SANDBOX_EMITS_PROC_EXIT
-#define SANDBOX_EMITS_PROC_EXIT 0 /* the recorder writes proc.exit for every process */
-#endif
-
 enum {
 	UID_BASE = 1900000000u,
 	LOG_LINE_MAX = 16384,
@@ -107,18 +99,6 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 /* The last NSpid field of /proc/<pid>/status: the pid as the sandbox sees it. */
 static int ns_pid_of(pid_t host)
 {
@@ -145,6 +125,13 @@ static int ns_pid_of(pid_t host)
 	return pid;
 }
 
+/* The {stage, errno} init or the connector sent over the error pipe, as the error. */
+static int stage_error(const struct sb_stage_err *e, struct error *err)
+{
+	return error_set(err, e->err > 0 ? e->err : EIO, 0, 0, "inside the sandbox, %s failed: %s",
+			 sb_stage_name(e->stage), strerror(e->err));
+}
+
 /* Waits until fd is readable; a stage error on errr wins. 0, -ETIMEDOUT, or -errno. */
 static int wait_readable(struct sandbox *sb, int fd, struct error *err)
 {
@@ -164,9 +151,7 @@ static int wait_readable(struct sandbox *sb, int fd, struct error *err)
 		struct sb_stage_err e;
 
 		if (read(sb->errr, &e, sizeof(e)) == sizeof(e))
-			return error_set(err, e.err > 0 ? e.err : EIO, 0, 0,
-					 "inside the sandbox, %s failed: %s", sb_stage_name(e.stage),
-					 strerror(e.err));
+			return stage_error(&e, err);
 	}
 	if (p[0].revents & (POLLIN | POLLHUP))
 		return 0;
@@ -180,9 +165,7 @@ static int setup_died(struct sandbox *sb, const char *fallback, struct error *er
 	struct sb_stage_err e;
 
 	if (poll(&p, 1, 1000) > 0 && read(sb->errr, &e, sizeof(e)) == sizeof(e))
-		return error_set(err, e.err > 0 ? e.err : EIO, 0, 0,
-				 "inside the sandbox, %s failed: %s", sb_stage_name(e.stage),
-				 strerror(e.err));
+		return stage_error(&e, err);
 	return error_set(err, EPIPE, 0, 0, "%s", fallback);
 }
 
@@ -319,27 +302,25 @@ static bool workdir_allowed(const char *p)
 	return true;
 }
 
-/* Directories the sandbox replaces with fresh tmpfs: anything below them is made inside. */
-static bool fresh_inside(const char *p)
-{
-	static const char *const fresh[] = { "/tmp", "/run", "/var/run", "/root", "/home" };
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(fresh); i++) {
-		size_t n = strlen(fresh[i]);
-
-		if (!strncmp(p, fresh[i], n) && (p[n] == '/' || p[n] == '\0'))
-			return true;
-	}
-	return false;
-}
-
 /* Whether p is dir or below it. */
 static bool path_within(const char *p, const char *dir)
 {
 	size_t n = strlen(dir);
 
 	return !strncmp(p, dir, n) && (p[n] == '/' || p[n] == '\0');
+}
+
+/* Directories the sandbox replaces with fresh tmpfs: anything below them is made inside. */
+static const char *const fresh_dirs[] = { "/tmp", "/run", "/var/run", "/root", "/home" };
+
+static bool fresh_inside(const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fresh_dirs); i++)
+		if (path_within(p, fresh_dirs[i]))
+			return true;
+	return false;
 }
 
 static bool exposed(const struct sandbox *sb, const char *p)
@@ -376,15 +357,14 @@ static bool reachable_inside(const struct sandbox *sb, const char *path)
 
 static int add_expose(struct sandbox *sb, const char *dir)
 {
-	static const char *const roots[] = { "/tmp", "/run", "/var/run", "/root", "/home" };
 	char real[PATH_MAX];
 	size_t i;
 
 	if (!realpath(dir, real) || !fresh_inside(real))
 		return 0;
 	/* never a whole fresh directory: the connector's /tmp, HOME, /run stay its own */
-	for (i = 0; i < ARRAY_SIZE(roots); i++)
-		if (!strcmp(real, roots[i]))
+	for (i = 0; i < ARRAY_SIZE(fresh_dirs); i++)
+		if (!strcmp(real, fresh_dirs[i]))
 			return 0;
 	for (i = 0; i < sb->n_expose; i++) {
 		if (path_within(real, sb->expose[i]))
@@ -596,12 +576,12 @@ static int write_maps(struct sandbox *sb, struct error *err)
 
 	snprintf(map, sizeof(map), "0 %u 1\n", sb->host_uid);
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)sb->init_pid);
-	r = write_file(path, map);
+	r = sb_write_file(path, map);
 	if (r < 0)
 		return error_set(err, -r, 0, 0, "cannot write '%s': %s", path, strerror(-r));
 	snprintf(map, sizeof(map), "0 %u 1\n", sb->host_gid);
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)sb->init_pid);
-	r = write_file(path, map);
+	r = sb_write_file(path, map);
 	if (r < 0)
 		return error_set(err, -r, 0, 0, "cannot write '%s': %s", path, strerror(-r));
 	return 0;
@@ -956,6 +936,27 @@ static void stop_timer(struct sandbox *sb, int *t)
 	*t = -1;
 }
 
+static void stop_timers(struct sandbox *sb)
+{
+	stop_timer(sb, &sb->deadline_timer);
+	stop_timer(sb, &sb->linger_timer);
+	stop_timer(sb, &sb->reap_timer);
+}
+
+static int on_reap_tick(void *ctx, int fd, uint32_t events);
+
+/* Polls for the run's end (cgroup empty) while processes may linger; once. */
+static void start_reap_timer(struct sandbox *sb)
+{
+	int r;
+
+	if (sb->reap_timer >= 0)
+		return;
+	r = loop_add_timer(sb->loop, REAP_POLL_NS, REAP_POLL_NS, on_reap_tick, sb);
+	if (r >= 0)
+		sb->reap_timer = r;
+}
+
 static void kill_all(struct sandbox *sb)
 {
 	int r = sb_cg_kill(&sb->cg);
@@ -964,8 +965,6 @@ static void kill_all(struct sandbox *sb)
 		log_warn("cannot kill the run's processes through '%s': %s", sb->cg.v2_leaf,
 			 strerror(-r));
 }
-
-static int on_reap_tick(void *ctx, int fd, uint32_t events);
 
 static void check_done(struct sandbox *sb)
 {
@@ -978,9 +977,7 @@ static void check_done(struct sandbox *sb)
 		return;
 	sb->done = true;
 	sb->t_end = now_monotonic_ns();
-	stop_timer(sb, &sb->deadline_timer);
-	stop_timer(sb, &sb->linger_timer);
-	stop_timer(sb, &sb->reap_timer);
+	stop_timers(sb);
 	loop_quit(sb->loop, 0);
 }
 
@@ -1017,7 +1014,6 @@ static int on_deadline(void *ctx, int fd, uint32_t events)
 
 static void main_exited(struct sandbox *sb, int status)
 {
-	json_auto_t *f = NULL;
 	int r;
 
 	if (sb->main_exited)
@@ -1032,31 +1028,19 @@ static void main_exited(struct sandbox *sb, int status)
 		if (sb->signal == SIGSYS)
 			sb->bad_arch = true;
 	}
-#if SANDBOX_EMITS_PROC_EXIT
-	f = json_pack("{s:i, s:i}", "code", sb->exit_code, "signal", sb->signal);
-	if (sb->w && f)
-		trace_emit(sb->w, "proc.exit", now_t(sb), sb->conn_ns_pid, f);
-#endif
-	/* everything else of the run gets linger_ns, then it is killed */
+	/* (proc.exit is the recorder's.) Everything else of the run gets linger_ns, then dies. */
 	if (sb_cg_populated(&sb->cg) > 0 && sb->linger_timer < 0) {
-		if (sb->cfg.linger_ns == 0) {
+		r = -1; /* --linger 0: at once */
+		if (sb->cfg.linger_ns)
+			r = loop_add_timer(sb->loop, sb->cfg.linger_ns, 0, on_linger, sb);
+		if (r < 0) {
 			sb->killed_leftovers = true;
 			kill_all(sb);
 		} else {
-			r = loop_add_timer(sb->loop, sb->cfg.linger_ns, 0, on_linger, sb);
-			if (r < 0) {
-				sb->killed_leftovers = true;
-				kill_all(sb);
-			} else {
-				sb->linger_timer = r;
-			}
+			sb->linger_timer = r;
 		}
 	}
-	if (sb->reap_timer < 0) {
-		r = loop_add_timer(sb->loop, REAP_POLL_NS, REAP_POLL_NS, on_reap_tick, sb);
-		if (r >= 0)
-			sb->reap_timer = r;
-	}
+	start_reap_timer(sb);
 	check_done(sb);
 }
 
@@ -1217,9 +1201,9 @@ static void drain(struct sandbox *sb, struct logstream *ls, bool to_eof)
 			loop_del_fd(sb->loop, ls->fd);
 			break;
 		}
-		if (!sb->cfg.quiet && log_passthrough(buf, (size_t)n) < 0) {
-			/* a closed terminal must not stop the record */
-		}
+		/* a closed terminal must not stop the record: its error is ignored */
+		if (!sb->cfg.quiet)
+			(void)log_passthrough(buf, (size_t)n);
 		feed(sb, ls, buf, (size_t)n);
 	}
 }
@@ -1273,12 +1257,7 @@ void sandbox_interrupt(struct sandbox *sb)
 		return;
 	sb->interrupted = true;
 	kill_all(sb);
-	if (sb->reap_timer < 0) {
-		int r = loop_add_timer(sb->loop, REAP_POLL_NS, REAP_POLL_NS, on_reap_tick, sb);
-
-		if (r >= 0)
-			sb->reap_timer = r;
-	}
+	start_reap_timer(sb);
 }
 
 /* Waits (bounded) for init's report of the main process after everything was killed. */
@@ -1313,9 +1292,7 @@ int sandbox_finish(struct sandbox *sb, struct sandbox_result *ret)
 			collect_status(sb);
 		sb->done = true;
 		sb->t_end = now_monotonic_ns();
-		stop_timer(sb, &sb->deadline_timer);
-		stop_timer(sb, &sb->linger_timer);
-		stop_timer(sb, &sb->reap_timer);
+		stop_timers(sb);
 	}
 	/* every writer of the pipes is dead: read to the end */
 	if (sb->started) {
@@ -1380,9 +1357,7 @@ void sandbox_free(struct sandbox *sb)
 
 	if (!sb)
 		return;
-	stop_timer(sb, &sb->deadline_timer);
-	stop_timer(sb, &sb->linger_timer);
-	stop_timer(sb, &sb->reap_timer);
+	stop_timers(sb);
 	if (sb->cg.v2_leaf && sb_cg_populated(&sb->cg) > 0 && sb_cg_kill_wait(&sb->cg, 5000) < 0)
 		log_warn("processes of the run survive SIGKILL in '%s'", sb->cg.v2_leaf);
 	close_fd(&sb->root_fd);

@@ -109,4 +109,11 @@ int sandbox_finish(struct sandbox *sb, struct sandbox_result *ret);
 /* Undoes everything; safe on a half-built sandbox and on NULL. */
 void sandbox_free(struct sandbox *sb);
 
+/*
+ * The hierarchy sandbox_new() puts the run's cgroups under, from /proc/self/mountinfo: the
+ * cgroup2 mount when controller is NULL, else the cgroup v1 mount holding controller ("memory",
+ * "pids" or "cpu"). Copies its path into buf (truncated to len). 0, -ENOENT or -errno.
+ */
+int sandbox_cgroup_mount(const char *controller, char *buf, size_t len);
+
 #endif

@@ -150,7 +150,6 @@ int sb_seccomp_answer(int listener, void (*translate)(void *ctx, struct sb_denia
 	}
 	memset(ret, 0, sizeof(*ret));
 	ret->host_pid = (pid_t)req->pid;
-	ret->arch_native = req->data.arch == SCMP_ARCH_X86_64;
 	for (i = 0; i < 6; i++)
 		ret->args[i] = req->data.args[i];
 	name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
