@@ -259,8 +259,6 @@ static int derive_tcp(struct model *m, struct flow *f)
 					lower(f->http_host);
 					snprintf(f->http_target, sizeof(f->http_target), "%s",
 						 hr.target);
-					snprintf(f->http_method, sizeof(f->http_method), "%s",
-						 hr.method);
 				}
 			}
 		}
@@ -295,7 +293,8 @@ static int derive_tcp(struct model *m, struct flow *f)
 	return 0;
 }
 
-/* The DNS answers (m->names) sorted by address, then by position: each flow's lookup is a search. */
+/* The DNS answers (m->names) sorted by address, then by position: each flow's lookup is a search.
+ */
 struct nameref {
 	const struct addrname *a;
 	size_t i;
@@ -371,7 +370,7 @@ static bool name_in_egress(const struct manifest *man, const char *name, uint16_
 	return false;
 }
 
-static enum decl classify_name(const struct manifest *man, const char *name, uint16_t port)
+enum decl judge_classify_name(const struct manifest *man, const char *name, uint16_t port)
 {
 	if (name_in_cluster(man, name))
 		return D_CLUSTER;
@@ -398,21 +397,15 @@ static enum decl classify(const struct manifest *man, const struct flow *f)
 		if (!names[k][0])
 			continue;
 		any = true;
-		c = classify_name(man, names[k], f->port);
+		c = judge_classify_name(man, names[k], f->port);
 		if (c == D_NO)
 			return D_NO;
 		if (c == D_EGRESS)
 			d = D_EGRESS;
 	}
 	if (!any)
-		return classify_name(man, f->addr, f->port);
+		return judge_classify_name(man, f->addr, f->port);
 	return d;
-}
-
-enum decl judge_classify_name(const struct manifest *man, const char *name, uint16_t port);
-enum decl judge_classify_name(const struct manifest *man, const char *name, uint16_t port)
-{
-	return classify_name(man, name, port);
 }
 
 int model_derive(struct model *m, const struct manifest *man, const struct policy *p)
@@ -480,7 +473,7 @@ int model_derive(struct model *m, const struct manifest *man, const struct polic
 	if (!refs)
 		return -ENOMEM;
 	for (k = 0; k < m->n_names; k++)
-		refs[k] = (struct nameref){ .a = &m->names[k], .i = k };
+		refs[k] = (struct nameref){.a = &m->names[k], .i = k};
 	qsort(refs, m->n_names, sizeof(*refs), nameref_cmp);
 	for (k = 0; k < m->n_flows; k++) {
 		struct flow *f = m->flows[k];

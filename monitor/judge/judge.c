@@ -15,8 +15,6 @@
 #include "judge/model.h"
 #include "wire/wire.h"
 
-enum decl judge_classify_name(const struct manifest *man, const char *name, uint16_t port);
-
 struct finding {
 	int rule;
 	char *key;
@@ -1404,12 +1402,9 @@ static int cmp_finding(const void *a, const void *b)
 {
 	const struct finding *x = a, *y = b;
 	const struct policy *p = sort_ctx->p;
-	int sx = p->rules[x->rule].score, sy = p->rules[y->rule].score;
 
 	if (p->rules[x->rule].severity != p->rules[y->rule].severity)
 		return p->rules[y->rule].severity - p->rules[x->rule].severity;
-	(void)sx;
-	(void)sy;
 	if (x->rule != y->rule)
 		return x->rule - y->rule;
 	if (x->first != y->first)

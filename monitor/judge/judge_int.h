@@ -145,6 +145,8 @@ struct manifest {
 /* Validates obj; positions looked up in pos under prefix (may be NULL / ""). */
 int manifest_from_json_pos(const json_t *obj, const struct jpos *pos, const char *prefix,
 			   struct manifest **ret, struct error *err);
+/* Frees n strings and the array; v may be NULL. */
+void strv_free(char **v, size_t n);
 
 /* ---- policy -------------------------------------------------------------------------------- */
 

@@ -116,7 +116,8 @@ static int host_list(struct mctx *c, const json_t *arr, const char *path, char *
 
 		snprintf(p, sizeof(p), "%s/%zu", path, i);
 		if (!json_is_string(v))
-			return merr(c, p, false, "must be a host name string, not %s", jsonx_type_name(v));
+			return merr(c, p, false, "must be a host name string, not %s",
+				    jsonx_type_name(v));
 		if (host_pattern_check(json_string_value(v), false, why, sizeof(why)) < 0)
 			return merr(c, p, false, "bad host \"%s\": %s", json_string_value(v), why);
 		out[i] = strdup(json_string_value(v));
@@ -162,7 +163,8 @@ static int load_cluster(struct mctx *c, const json_t *o, struct manifest *m)
 
 		snprintf(p, sizeof(p), "/cluster/cidrs/%zu", i);
 		if (!json_is_string(v))
-			return merr(c, p, false, "must be a CIDR string, not %s", jsonx_type_name(v));
+			return merr(c, p, false, "must be a CIDR string, not %s",
+				    jsonx_type_name(v));
 		if (cidr_parse(json_string_value(v), &m->cluster_cidrs[i], why, sizeof(why)) < 0)
 			return merr(c, p, false, "bad CIDR \"%s\": %s", json_string_value(v), why);
 		m->n_cluster_cidrs = i + 1;
@@ -342,7 +344,8 @@ static int load_storage(struct mctx *c, const json_t *o, struct manifest *m)
 
 		snprintf(p, sizeof(p), "/storage/writable/%zu", i);
 		if (!json_is_string(v))
-			return merr(c, p, false, "must be a path string, not %s", jsonx_type_name(v));
+			return merr(c, p, false, "must be a path string, not %s",
+				    jsonx_type_name(v));
 		s = json_string_value(v);
 		if (s[0] == '/')
 			ok = true;
@@ -439,7 +442,7 @@ int manifest_load(const char *path, struct manifest **ret, struct error *err)
 	return r;
 }
 
-static void strv_free(char **v, size_t n)
+void strv_free(char **v, size_t n)
 {
 	size_t k;
 

@@ -32,7 +32,6 @@ struct flow {
 	uint16_t port;
 	int pid;
 	bool has_connect, connect_ok, denied;
-	long connect_ret;
 	long first_line; /* first line that mentions this peer */
 	/* TCP streams, bytes at their offset (gaps stay zero), bounded */
 	uint8_t *out, *in;
@@ -66,7 +65,6 @@ struct flow {
 	bool http;
 	char http_host[256];
 	char http_target[512];
-	char http_method[24];
 	long http_line;
 	int sniffed; /* enum wire_proto */
 	bool quic, cleartext;
@@ -190,6 +188,8 @@ void model_fini(struct model *m);
 
 /* Decodes raw flows (wire), attributes names, classifies flows. */
 int model_derive(struct model *m, const struct manifest *man, const struct policy *p);
+/* How the manifest declares a name (host or address) on a port: cluster, egress or not. */
+enum decl judge_classify_name(const struct manifest *man, const char *name, uint16_t port);
 
 /* Flows whose kept bytes include offset: the net.data line. */
 long flow_line_at(const struct flow *f, uint64_t off);

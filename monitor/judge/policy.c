@@ -103,7 +103,8 @@ static int req_string(const json_t *o, const char *key, const char *path, bool r
 	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 8192 ||
 	    strlen(json_string_value(v)) != json_string_length(v))
 		return jerr_at(err, pos, p, false, "\"%s\" must be a non-empty string, not %s", key,
-			       json_is_string(v) ? "an empty or oversized one" : jsonx_type_name(v));
+			       json_is_string(v) ? "an empty or oversized one"
+						 : jsonx_type_name(v));
 	*ret = strdup(json_string_value(v));
 	return *ret ? 0 : -ENOMEM;
 }
@@ -213,7 +214,8 @@ static int load_klist(const char *file, enum klist_id id, struct klist *l, struc
 		l->n = i + 1;
 		snprintf(p, sizeof(p), "/entries/%zu", i);
 		if (!json_is_object(e)) {
-			r = jerr_at(err, &pos, p, false, "an entry is an object, not %s", jsonx_type_name(e));
+			r = jerr_at(err, &pos, p, false, "an entry is an object, not %s",
+				    jsonx_type_name(e));
 			goto out;
 		}
 		r = jcheck_keys(e, ek, &pos, p, err);
@@ -333,7 +335,8 @@ static int check_params(const json_t *params, int rid, const struct jpos *pos, c
 				if (!json_is_string(e)) {
 					snprintf(p, sizeof(p), "%s/%s/%zu", path, key, i);
 					return jerr_at(err, pos, p, false,
-						       "must be a string, not %s", jsonx_type_name(e));
+						       "must be a string, not %s",
+						       jsonx_type_name(e));
 				}
 			break;
 		}
@@ -461,7 +464,8 @@ static int load_rule(struct policy *p, const json_t *e, size_t i, const struct j
 
 	snprintf(path, sizeof(path), "/rules/%zu", i);
 	if (!json_is_object(e))
-		return jerr_at(err, pos, path, false, "a rule is an object, not %s", jsonx_type_name(e));
+		return jerr_at(err, pos, path, false, "a rule is an object, not %s",
+			       jsonx_type_name(e));
 	r = jcheck_keys(e, keys, pos, path, err);
 	if (r < 0)
 		return r;
@@ -641,15 +645,6 @@ out:
 	json_decref(j);
 	jpos_fini(&pos);
 	return r;
-}
-
-static void strv_free(char **v, size_t n)
-{
-	size_t k;
-
-	for (k = 0; v && k < n; k++)
-		free(v[k]);
-	free(v);
 }
 
 void policy_free(struct policy *p)

@@ -198,20 +198,16 @@ static bool keep_ok(struct model *m, size_t n)
 	return true;
 }
 
-/* Stores bytes at off into a bounded stream buffer. */
+/* Stores bytes at off into a bounded stream buffer; bytes past JUDGE_FLOW_KEEP are dropped. */
 static int stream_put(struct model *m, uint8_t **buf, size_t *len, size_t *cap, uint64_t off,
-		      const uint8_t *b, size_t n, bool *capped)
+		      const uint8_t *b, size_t n)
 {
 	size_t end;
 
-	if (off >= JUDGE_FLOW_KEEP) {
-		*capped = true;
+	if (off >= JUDGE_FLOW_KEEP)
 		return 0;
-	}
-	if (n > JUDGE_FLOW_KEEP - off) {
+	if (n > JUDGE_FLOW_KEEP - off)
 		n = JUDGE_FLOW_KEEP - off;
-		*capped = true;
-	}
 	end = (size_t)off + n;
 	if (end > *cap) {
 		size_t ncap = *cap ? *cap : 4096, grow;
@@ -237,12 +233,49 @@ static int stream_put(struct model *m, uint8_t **buf, size_t *len, size_t *cap, 
 	return 0;
 }
 
+/* Records where a stored segment came from (the trace line of its bytes). */
+static int seg_push(struct seg **segs, size_t *n_segs, size_t *cap, uint64_t off, size_t len,
+		    long line)
+{
+	struct seg *s = PUSH(*segs, *n_segs, *cap);
+
+	if (!s)
+		return -ENOMEM;
+	s->off = off;
+	s->len = (uint32_t)len;
+	s->line = line;
+	return 0;
+}
+
+/* Keeps a datagram (takes b) while the per-flow and total bounds allow. */
+static int dgram_add(struct model *m, struct flow *f, uint8_t *b, size_t n, long line, bool out)
+{
+	struct dgram *d;
+
+	if (!b || f->n_dg >= JUDGE_DGRAMS_MAX || !keep_ok(m, n)) {
+		free(b);
+		return 0;
+	}
+	d = PUSH(f->dg, f->n_dg, f->dg_cap);
+	if (!d) {
+		free(b);
+		return -ENOMEM;
+	}
+	d->b = b;
+	d->n = n;
+	d->line = line;
+	d->out = out;
+	return 0;
+}
+
 static int ev_net(struct lctx *c, const json_t *ev, const char *kind, int pid)
 {
 	struct model *m = c->m;
 	const char *proto = NULL, *addr = NULL, *dir = NULL;
 	int64_t flow = 0, port = 0, ret = 0, off = 0;
-	bool denied = false, udp, capped = false;
+	bool denied = false, udp, out;
+	uint64_t *bytes_dir;
+	long *first_dir;
 	char canon[64];
 	struct flow *f;
 	uint8_t *b = NULL;
@@ -281,7 +314,6 @@ static int ev_net(struct lctx *c, const json_t *ev, const char *kind, int pid)
 			snprintf(f->proto, sizeof(f->proto), "%s", proto);
 		if (!f->has_connect) {
 			f->has_connect = true;
-			f->connect_ret = ret;
 			f->connect_ok = ret == 0 || ret == -115; /* EINPROGRESS */
 			f->denied = denied;
 			f->pid = pid;
@@ -319,21 +351,7 @@ static int ev_net(struct lctx *c, const json_t *ev, const char *kind, int pid)
 			f->bytes_out += n;
 		if (!f->first_out_line)
 			f->first_out_line = c->line;
-		if (b && f->n_dg < JUDGE_DGRAMS_MAX && keep_ok(m, n)) {
-			struct dgram *d = PUSH(f->dg, f->n_dg, f->dg_cap);
-
-			if (!d) {
-				free(b);
-				return -ENOMEM;
-			}
-			d->b = b;
-			d->n = n;
-			d->line = c->line;
-			d->out = true;
-			return 0;
-		}
-		free(b);
-		return 0;
+		return dgram_add(m, f, b, n, c->line, true);
 	}
 	/* net.data */
 	if ((r = fstr(c, ev, "dir", true, &dir)) < 0 ||
@@ -354,71 +372,29 @@ static int ev_net(struct lctx *c, const json_t *ev, const char *kind, int pid)
 	}
 	if (!f->pid)
 		f->pid = pid;
+	out = !strcmp(dir, "out");
+	bytes_dir = out ? &f->bytes_out : &f->bytes_in;
+	first_dir = out ? &f->first_out_line : &f->first_in_line;
+	if (!*first_dir)
+		*first_dir = c->line;
 	if (udp) {
-		bool out = !strcmp(dir, "out");
 		json_t *total = json_object_get(ev, "bytes");
-		size_t tot = json_is_integer(total) && json_integer_value(total) >= (json_int_t)n
-				     ? (size_t)json_integer_value(total)
-				     : n;
 
-		if (out) {
-			f->bytes_out += tot;
-			if (!f->first_out_line)
-				f->first_out_line = c->line;
-		} else {
-			f->bytes_in += tot;
-			if (!f->first_in_line)
-				f->first_in_line = c->line;
-		}
-		if (f->n_dg < JUDGE_DGRAMS_MAX && keep_ok(m, n)) {
-			struct dgram *d = PUSH(f->dg, f->n_dg, f->dg_cap);
-
-			if (!d) {
-				free(b);
-				return -ENOMEM;
-			}
-			d->b = b;
-			d->n = n;
-			d->line = c->line;
-			d->out = out;
-			return 0;
-		}
-		free(b);
-		return 0;
+		*bytes_dir += json_is_integer(total) && json_integer_value(total) >= (json_int_t)n
+				      ? (size_t)json_integer_value(total)
+				      : n;
+		return dgram_add(m, f, b, n, c->line, out);
 	}
-	if (!strcmp(dir, "out")) {
-		struct seg *s;
-
-		if ((uint64_t)off + n > f->bytes_out)
-			f->bytes_out = (uint64_t)off + n;
-		if (!f->first_out_line)
-			f->first_out_line = c->line;
-		r = stream_put(m, &f->out, &f->out_len, &f->out_cap, (uint64_t)off, b, n, &capped);
-		s = r == 0 ? PUSH(f->oseg, f->n_oseg, f->oseg_cap) : NULL;
-		if (s) {
-			s->off = (uint64_t)off;
-			s->len = (uint32_t)n;
-			s->line = c->line;
-		} else if (r == 0) {
-			r = -ENOMEM;
-		}
-	} else {
-		struct seg *s;
-
-		if ((uint64_t)off + n > f->bytes_in)
-			f->bytes_in = (uint64_t)off + n;
-		if (!f->first_in_line)
-			f->first_in_line = c->line;
-		r = stream_put(m, &f->in, &f->in_len, &f->in_cap, (uint64_t)off, b, n, &capped);
-		s = r == 0 ? PUSH(f->iseg, f->n_iseg, f->iseg_cap) : NULL;
-		if (s) {
-			s->off = (uint64_t)off;
-			s->len = (uint32_t)n;
-			s->line = c->line;
-		} else if (r == 0) {
-			r = -ENOMEM;
-		}
-	}
+	if ((uint64_t)off + n > *bytes_dir)
+		*bytes_dir = (uint64_t)off + n;
+	if (out)
+		r = stream_put(m, &f->out, &f->out_len, &f->out_cap, (uint64_t)off, b, n);
+	else
+		r = stream_put(m, &f->in, &f->in_len, &f->in_cap, (uint64_t)off, b, n);
+	if (r == 0 && out)
+		r = seg_push(&f->oseg, &f->n_oseg, &f->oseg_cap, (uint64_t)off, n, c->line);
+	else if (r == 0)
+		r = seg_push(&f->iseg, &f->n_iseg, &f->iseg_cap, (uint64_t)off, n, c->line);
 	free(b);
 	return r;
 }
@@ -532,8 +508,7 @@ static int ev_decoded(struct lctx *c, const json_t *ev, const char *kind)
 	} else if (!strcmp(kind, "tls.plaintext") && f) {
 		const char *dir = NULL;
 		uint8_t *b = NULL;
-		size_t n = 0;
-		bool capped = false;
+		size_t n = 0, at;
 
 		if ((r = fstr(c, ev, "dir", false, &dir)) < 0)
 			return r;
@@ -541,18 +516,10 @@ static int ev_decoded(struct lctx *c, const json_t *ev, const char *kind)
 			return 0;
 		if ((r = fb64(c, ev, "bytes_b64", true, &b, &n)) < 0)
 			return r;
-		{
-			size_t at = f->pt_len;
-			struct seg *sg;
-
-			r = stream_put(m, &f->pt, &f->pt_len, &f->pt_cap, at, b, n, &capped);
-			sg = r == 0 ? PUSH(f->ptseg, f->n_ptseg, f->ptseg_cap) : NULL;
-			if (sg) {
-				sg->off = at;
-				sg->len = (uint32_t)n;
-				sg->line = c->line;
-			}
-		}
+		at = f->pt_len;
+		r = stream_put(m, &f->pt, &f->pt_len, &f->pt_cap, at, b, n);
+		if (r == 0)
+			r = seg_push(&f->ptseg, &f->n_ptseg, &f->ptseg_cap, at, n, c->line);
 		free(b);
 		return r;
 	}
