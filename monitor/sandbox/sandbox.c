@@ -243,40 +243,54 @@ static int recv_cmsg(struct sandbox *sb, int fd, pid_t *ret_pid, int *ret_fd, st
 
 /* --- privileges, paths, environment ------------------------------------------------------ */
 
-static int check_privileges(struct error *err)
+/* The capabilities building a sandbox takes, and what each is for. */
+static const struct {
+	cap_value_t cap;
+	const char *name;
+	const char *why;
+} needed_caps[] = {
+	{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "namespaces and cgroups" },
+	{ CAP_SETUID, "CAP_SETUID", "the user namespace's uid map" },
+	{ CAP_SETGID, "CAP_SETGID", "the user namespace's gid map" },
+	{ CAP_CHOWN, "CAP_CHOWN", "handing the work directory to the run's uid" },
+	{ CAP_DAC_OVERRIDE, "CAP_DAC_OVERRIDE", "writing cgroup files" },
+	{ CAP_KILL, "CAP_KILL", "killing the run's processes" },
+	{ CAP_SYS_PTRACE, "CAP_SYS_PTRACE", "reaching the sandbox's files after the run" },
+};
+
+int sandbox_missing_privileges(char *buf, size_t len, bool why)
 {
-	static const struct {
-		cap_value_t cap;
-		const char *name;
-		const char *why;
-	} need[] = {
-		{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "namespaces and cgroups" },
-		{ CAP_SETUID, "CAP_SETUID", "the user namespace's uid map" },
-		{ CAP_SETGID, "CAP_SETGID", "the user namespace's gid map" },
-		{ CAP_CHOWN, "CAP_CHOWN", "handing the work directory to the run's uid" },
-		{ CAP_DAC_OVERRIDE, "CAP_DAC_OVERRIDE", "writing cgroup files" },
-		{ CAP_KILL, "CAP_KILL", "killing the run's processes" },
-		{ CAP_SYS_PTRACE, "CAP_SYS_PTRACE", "reaching the sandbox's files after the run" },
-	};
-	char missing[400] = "";
 	cap_t caps = cap_get_proc();
 	size_t i, o = 0;
+	int n = 0;
 
 	if (!caps)
-		return error_set(err, errno, 0, 0, "cannot read conduct's capabilities: %s",
-				 strerror(errno));
-	for (i = 0; i < ARRAY_SIZE(need); i++) {
+		return -errno;
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(needed_caps); i++) {
 		cap_flag_value_t v = CAP_CLEAR;
 
-		if (cap_get_flag(caps, need[i].cap, CAP_EFFECTIVE, &v) == 0 && v == CAP_SET)
+		if (cap_get_flag(caps, needed_caps[i].cap, CAP_EFFECTIVE, &v) == 0 && v == CAP_SET)
 			continue;
-		o += (size_t)snprintf(missing + o, sizeof(missing) - MIN(o, sizeof(missing)),
-				      "%s%s (%s)", o ? ", " : "", need[i].name, need[i].why);
-		if (o >= sizeof(missing))
-			break;
+		n++;
+		if (o < len)
+			o += (size_t)snprintf(buf + o, len - o, why ? "%s%s (%s)" : "%s%s%.0s",
+					      o ? (why ? ", " : " ") : "", needed_caps[i].name,
+					      needed_caps[i].why);
 	}
 	cap_free(caps);
-	if (missing[0])
+	return n;
+}
+
+static int check_privileges(struct error *err)
+{
+	char missing[400];
+	int n = sandbox_missing_privileges(missing, sizeof(missing), true);
+
+	if (n < 0)
+		return error_set(err, -n, 0, 0, "cannot read conduct's capabilities: %s",
+				 strerror(-n));
+	if (n)
 		return error_set(err, EPERM, 0, 0,
 				 "conduct run needs root; missing capabilities: %s", missing);
 	return 0;

@@ -82,6 +82,12 @@ struct sandbox;
 int sandbox_new(const struct sandbox_config *cfg, struct loop *loop, struct sandbox **ret,
 		struct error *err);
 
+/*
+ * The capabilities sandbox_new() needs that this process lacks, names separated by spaces
+ * (why: "NAME (what for)" separated by commas) into buf. Returns how many, or -errno.
+ */
+int sandbox_missing_privileges(char *buf, size_t len, bool why);
+
 /* The "sandbox" object of the trace header: namespaces, cgroup paths, limits, net, mounts. */
 json_t *sandbox_describe(const struct sandbox *sb);
 /* The header's "canaries": [{"name","value","where"}], secrets first, then honey files. */

@@ -92,3 +92,11 @@ grep -qxF "missing  root                   uid 65534: conduct run exits 3; run i
 assert_match "$(grep 'bpf ringbuf' "$SCRATCH/nobody.txt")" '^missing  bpf ringbuf            map creation failed: Operation not permitted' "ringbuf as nobody"
 assert_match "$(tail -n 1 "$SCRATCH/nobody.txt")" '^conduct run cannot work here: [0-9]+ required features missing$' "verdict as nobody"
 assert_no_leftovers
+
+# root without capabilities the sandbox needs (CAP_SYS_PTRACE, CAP_CHOWN): doctor says so, as
+# conduct run would (exit 3), from the sandbox's own list
+out=$(setpriv --inh-caps=-sys_ptrace,-chown --bounding-set=-sys_ptrace,-chown "$CONDUCT" doctor) && rc=0 || rc=$?
+assert_eq "$rc" 3 "doctor exit without CAP_SYS_PTRACE/CAP_CHOWN"
+assert_eq "$(grep -m1 ' root ' <<<"$out")" \
+	"missing  root                   uid 0 lacking CAP_CHOWN CAP_SYS_PTRACE: conduct run exits 3 (a container or the capability bounding set took them)" \
+	"doctor's root line"
