@@ -56,7 +56,8 @@ TEST(first_examples)
 				     t % 10, first_examples[k].tenths / 10,
 				     first_examples[k].tenths % 10);
 	}
-	ASSERT_GE(ARRAY_SIZE(first_examples), 15);
+	/* the issue asks for at least 15 published examples: a property of the table itself */
+	_Static_assert(ARRAY_SIZE(first_examples) >= 15, "at least 15 FIRST examples");
 cleanup:
 	return;
 }

@@ -21,13 +21,17 @@ static void canon(const json_t *r, char *out, size_t n)
 	size_t off, i, j;
 	json_t *f, *e;
 
-	off = (size_t)snprintf(out, n, "%s:", json_string_value(json_object_get(r, "verdict")));
+	/* snprintf returns what it wanted to write: stop at the buffer's end (n > 0) */
+	off = MIN((size_t)snprintf(out, n, "%s:", json_string_value(json_object_get(r, "verdict"))),
+		  n - 1);
 	json_array_foreach (json_object_get(r, "findings"), i, f) {
-		off += (size_t)snprintf(out + off, n - off, " %s@",
-					json_string_value(json_object_get(f, "rule")));
+		off += MIN((size_t)snprintf(out + off, n - off, " %s@",
+					    json_string_value(json_object_get(f, "rule"))),
+			   n - 1 - off);
 		json_array_foreach (json_object_get(f, "evidence"), j, e)
-			off += (size_t)snprintf(out + off, n - off, "%s%lld", j ? "," : "",
-						(long long)json_integer_value(e));
+			off += MIN((size_t)snprintf(out + off, n - off, "%s%lld", j ? "," : "",
+						    (long long)json_integer_value(e)),
+				   n - 1 - off);
 	}
 }
 

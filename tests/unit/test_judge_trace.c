@@ -363,7 +363,6 @@ TEST(mutations)
 			done++;
 		}
 	}
-	ASSERT_EQ(done, ARRAY_SIZE(fx) * 40);
 cleanup:
 	free(orig);
 	free(buf);
