@@ -585,7 +585,6 @@ static void ja4_hash(const uint16_t *v, unsigned int n, const uint16_t *tail, un
 {
 	/* 5 characters per value, the lists bounded by the struct's arrays */
 	char text[5 * (WIRE_TLS_CIPHERS_MAX + WIRE_TLS_SIGALGS_MAX) + 2], hex[65];
-	uint8_t d[32];
 	size_t o = 0;
 	unsigned int i;
 
@@ -600,14 +599,7 @@ static void ja4_hash(const uint16_t *v, unsigned int n, const uint16_t *tail, un
 		for (i = 0; i < tn; i++)
 			o = put_hex16(text, o, tail[i], i == 0);
 	}
-	{
-		struct sha256 h;
-
-		sha256_init(&h);
-		sha256_update(&h, text, o);
-		sha256_final(&h, d);
-	}
-	sha256_to_hex(d, hex);
+	sha256_hex(text, o, hex);
 	memcpy(out, hex, 12);
 	out[12] = '\0';
 }
