@@ -222,7 +222,8 @@ cleanup:
 
 /*
  * Every clause is quoted verbatim from the guidelines. They live in shared/ beside the
- * repository (where CI puts them too); without them this test fails rather than passing unread.
+ * repository (where CI puts them too; /work/shared on our machines for a clone elsewhere);
+ * without them this test fails rather than passing unread.
  */
 TEST(clauses_verbatim)
 {
@@ -230,8 +231,9 @@ TEST(clauses_verbatim)
 	size_t n = 0;
 	int i;
 
-	if (read_file_bounded("../shared/GUIDELINES.md", 1 << 20, &g, &n) < 0)
-		TEST_FAIL_AT("../shared/GUIDELINES.md (the guidelines beside the repository) is missing");
+	if (read_file_bounded("../shared/GUIDELINES.md", 1 << 20, &g, &n) < 0 &&
+	    read_file_bounded("/work/shared/GUIDELINES.md", 1 << 20, &g, &n) < 0)
+		TEST_FAIL_AT("GUIDELINES.md is neither in ../shared nor in /work/shared");
 	for (i = 0; i < R__COUNT; i++)
 		if (!memmem(g, n, mp->rules[i].clause, strlen(mp->rules[i].clause)))
 			TEST_FAIL_AT("%s: clause not in the guidelines: \"%s\"", rule_names[i],
